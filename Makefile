@@ -1,0 +1,56 @@
+# Fidelis: `make demo` sets everything up and serves the demo; `make test` runs every check.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FIDELIS := $(VENV)/bin/fidelis
+PYTHON ?= python3
+
+.PHONY: demo test install install-python install-npm static lint pytest browser migrations-check bench clean
+
+demo: install
+	$(FIDELIS) demo
+
+install: install-python static
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+install-python: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install-npm: node_modules/.installed
+
+static: install-npm
+	npm run --silent build
+
+test: install lint migrations-check pytest browser
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check:
+	$(FIDELIS) makemigrations --check --dry-run
+
+pytest:
+	$(VENV)/bin/pytest -m "not browser" -q
+
+# Browser tests need Chromium (Debian's package: apt-get install chromium).
+browser:
+ifeq ($(SKIP_BROWSER),1)
+	@echo "Browser tests skipped (SKIP_BROWSER=1)"
+else
+	$(VENV)/bin/pytest -m browser -q
+endif
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules fidelis/static/dist

@@ -1,0 +1,16 @@
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+
+
+@login_required
+def settings_page(request):
+    has_totp = Authenticator.objects.filter(
+        user=request.user, type=Authenticator.Type.TOTP
+    ).exists()
+    return render(request, "account/settings.jinja", {
+        "has_totp": has_totp,
+        "breadcrumbs": [{"text": "Home", "href": reverse("home")},
+                        {"text": "Your account", "href": ""}],
+    })

@@ -1,0 +1,19 @@
+"""The `fidelis` command: Django's management commands plus Fidelis's own.
+
+Fidelis commands: demo, seed, scale (validate, import, export), agreement, report.
+Run `fidelis help` for the full list and `fidelis COMMAND --help` for each.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fidelis.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["fidelis", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Form rendering in the NHS.UK design system, and the form base class every form uses.
+
+Each widget kind has one field template (templates/forms/*.jinja) built from the
+NHS.UK frontend macros, so `{{ form.x.as_field_group() }}` or `{{ field(form.x) }}`
+draws a labelled field with hint and error message, and `error_list(form)` feeds the
+error summary at the top of the page.
+"""
+
+from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+
+def template_for(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "forms/checkboxes.jinja"
+    if isinstance(widget, forms.RadioSelect):
+        return "forms/radios.jinja"
+    if isinstance(widget, forms.CheckboxInput):
+        return "forms/checkbox.jinja"
+    if isinstance(widget, forms.Select):
+        return "forms/select.jinja"
+    if isinstance(widget, forms.Textarea):
+        return "forms/textarea.jinja"
+    if isinstance(widget, forms.DateInput):
+        return "forms/date.jinja"
+    if isinstance(widget, forms.PasswordInput):
+        return "forms/password.jinja"
+    if isinstance(widget, forms.HiddenInput):
+        return "forms/hidden.jinja"
+    return "forms/input.jinja"
+
+
+def render_field(bound_field, **options) -> str:
+    return mark_safe(  # noqa: S308 (the template escapes its own content)
+        render_to_string(
+            template_for(bound_field.field.widget), {"field": bound_field, "options": options}
+        )
+    )
+
+
+def error_list(*forms_) -> list[dict]:
+    """The NHS error summary's list: one entry per error, linking to its field."""
+    items = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        for error in form.non_field_errors():
+            items.append({"text": error, "href": "#maincontent"})
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                continue
+            bound = form[name]
+            anchor = bound.id_for_label or bound.auto_id
+            for error in errors:
+                items.append({"text": error, "href": f"#{anchor}"})
+    return items
+
+
+class NHSFormMixin:
+    """Gives every field the NHS.UK template for its widget kind."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for bound in self:  # type: ignore[attr-defined]
+            bound.field.template_name = template_for(bound.field.widget)
+
+
+class Form(NHSFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(NHSFormMixin, forms.ModelForm):
+    pass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -1,0 +1,52 @@
+"""The Jinja2 environment: NHS.UK frontend macros, Django URL and static helpers."""
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+
+from fidelis.forms import error_list, render_field
+from fidelis.navigation import navigation
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def format_date(value, fmt: str = "j F Y") -> str:
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return date_format(value, fmt)
+
+
+def format_datetime(value) -> str:
+    return format_date(value, "j F Y, H:i")
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+def environment(**options) -> Environment:
+    options["loader"] = ChoiceLoader([options["loader"], PackageLoader("nhsuk_frontend_jinja")])
+    options["undefined"] = ChainableUndefined
+    options.setdefault("autoescape", True)
+    env = Environment(**options)  # noqa: S701 (autoescape is set above)
+    env.globals.update(
+        url=url,
+        static=static,
+        field=render_field,
+        error_list=error_list,
+        get_messages=get_messages,
+        service_name=settings.FIDELIS_SERVICE_NAME,
+        plural=plural,
+        navigation=navigation,
+    )
+    env.filters.update(date=format_date, datetime=format_datetime, plural=plural)
+    return env

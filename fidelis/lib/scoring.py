@@ -1,0 +1,479 @@
+"""Scoring fidelity items and whole scales from reviewers' decisions.
+
+Plain data in, plain data out: the scale comes from :mod:`fidelis.lib.scalefile`, the decisions
+are :class:`CriterionDecision` values keyed by criterion letter, and the results are frozen
+dataclasses the review pages, reports and benchmarks display. The rules are those of the
+``fidelis-scale/1`` specification (``docs/scales.md``):
+
+* an ``all_sources`` criterion is met only when it is rated met *and* every source it lists is
+  recorded as supporting it;
+* "partial" counts only for criteria that define what partly met means;
+* a met criterion that is ``stricter_than`` another makes that one count as met;
+* a ``count`` rule scores the credit-weighted count; an ``anchors`` rule takes the chosen level.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from fidelis.lib.scalefile import Band, Criterion, Item, Scale, achievable_counts
+
+__all__ = [
+    "MET",
+    "NOT_MET",
+    "PARTIAL",
+    "STATUSES",
+    "UNDECIDED",
+    "CriterionDecision",
+    "ItemScore",
+    "ScaleScore",
+    "band_for",
+    "describe_rule",
+    "effective_statuses",
+    "score_item",
+    "score_scale",
+    "suggest_from_routine_data",
+]
+
+MET = "met"
+PARTIAL = "partial"
+NOT_MET = "not_met"
+UNDECIDED = "undecided"
+#: The statuses a reviewer can record (``None`` means not yet decided).
+STATUSES = (MET, PARTIAL, NOT_MET)
+
+_COUNT_DIGITS = 9
+_NUMBER_WORDS = ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+
+
+@dataclass(frozen=True)
+class CriterionDecision:
+    """A reviewer's (or the panel's) decision on one criterion.
+
+    ``status`` is ``"met"``, ``"partial"``, ``"not_met"`` or ``None`` (not yet decided);
+    ``sources`` are the evidence source codes recorded as supporting the criterion.
+    """
+
+    status: str | None
+    sources: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.status not in STATUSES:
+            raise ValueError(
+                f"unknown criterion status {self.status!r}; use one of {', '.join(STATUSES)}"
+            )
+        if not isinstance(self.sources, frozenset):
+            # Callers naturally pass lists or sets; the dataclass stays hashable either way.
+            object.__setattr__(self, "sources", frozenset(self.sources))
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    """The outcome of scoring one item.
+
+    ``score`` is ``None`` while the item cannot be scored yet (a count rule needs every criterion
+    decided, an anchor rule needs a chosen level). ``count`` is the credit-weighted count of the
+    criteria decided so far; ``statuses`` are the effective statuses by letter.
+    """
+
+    item_number: int
+    score: int | None
+    count: float
+    max_count: int
+    met: tuple[str, ...]
+    partial: tuple[str, ...]
+    undecided: tuple[str, ...]
+    statuses: dict[str, str]
+    next_step: str | None
+
+    def __hash__(self) -> int:
+        return hash((self.item_number, self.score, self.count, self.met, self.partial))
+
+
+@dataclass(frozen=True)
+class ScaleScore:
+    """The totals for a set of item scores on one scale.
+
+    ``total`` and the means use only the items scored so far; ``complete`` says whether every
+    item is scored. ``band`` is ``None`` when nothing is scored.
+    """
+
+    total: int
+    mean: float | None
+    n_items: int
+    n_scored: int
+    complete: bool
+    section_means: dict[int, float | None]
+    band: Band | None
+    min_total: int
+    max_total: int
+
+    def __hash__(self) -> int:
+        return hash((self.total, self.n_items, self.n_scored))
+
+
+def _round(count: float) -> float:
+    return round(count, _COUNT_DIGITS)
+
+
+def _number(value: float) -> str:
+    value = _round(value)
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _letters(letters: Sequence[str]) -> str:
+    quoted = list(letters)
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _criteria_word(letters: Sequence[str], capital: bool = True) -> str:
+    word = "Criterion" if len(letters) == 1 else "Criteria"
+    return (word if capital else word.lower()) + " " + _letters(letters)
+
+
+def _count_word(n: int, capital: bool = True) -> str:
+    word = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+    return word if capital else word.lower()
+
+
+def effective_statuses(
+    item: Item, decisions: Mapping[str, CriterionDecision | None] | None
+) -> dict[str, str]:
+    """Each criterion's status after the scale's rules, by letter.
+
+    The values are ``"met"``, ``"partial"``, ``"not_met"`` or ``"undecided"``. Decisions for
+    letters the item does not have raise ``ValueError``, since they mean the ratings belong to
+    another item or scale version.
+    """
+    decisions = decisions or {}
+    unknown = set(decisions) - set(item.letters)
+    if unknown:
+        raise ValueError(
+            f"item {item.number} has no criterion {', '.join(sorted(unknown))}; "
+            f"its criteria are {', '.join(item.letters) or 'none'}"
+        )
+    statuses: dict[str, str] = {}
+    for criterion in item.criteria:
+        decision = decisions.get(criterion.letter)
+        status = decision.status if decision is not None else None
+        if status is None:
+            statuses[criterion.letter] = UNDECIDED
+        elif criterion.all_sources:
+            supported = decision is not None and set(criterion.sources) <= decision.sources
+            statuses[criterion.letter] = MET if status == MET and supported else NOT_MET
+        elif status == PARTIAL and criterion.partial is None:
+            statuses[criterion.letter] = NOT_MET
+        else:
+            statuses[criterion.letter] = status
+    # Stricter criteria can chain (d implies c implies b), so propagate until nothing changes.
+    changed = True
+    while changed:
+        changed = False
+        for criterion in item.criteria:
+            weaker = criterion.stricter_than
+            if (
+                weaker is not None
+                and weaker in statuses
+                and statuses[criterion.letter] == MET
+                and statuses[weaker] != MET
+            ):
+                statuses[weaker] = MET
+                changed = True
+    return statuses
+
+
+def _count(item: Item, statuses: Mapping[str, str]) -> float:
+    total = 0.0
+    for criterion in item.criteria:
+        status = statuses[criterion.letter]
+        if status == MET:
+            total += 1.0
+        elif status == PARTIAL and criterion.partial is not None:
+            total += criterion.partial.credit
+    return _round(total)
+
+
+def score_item(
+    item: Item,
+    decisions: Mapping[str, CriterionDecision | None] | None = None,
+    *,
+    anchor_level: int | None = None,
+) -> ItemScore:
+    """Score one item from criterion decisions (count rules) or a chosen level (anchor rules).
+
+    ``next_step`` is a plain-English sentence on what would raise the score by one step, or
+    ``None`` at the top score.
+    """
+    statuses = effective_statuses(item, decisions)
+    count = _count(item, statuses)
+    met = tuple(letter for letter, s in statuses.items() if s == MET)
+    partial = tuple(letter for letter, s in statuses.items() if s == PARTIAL)
+    undecided = tuple(letter for letter, s in statuses.items() if s == UNDECIDED)
+    rule = item.rule
+    score: int | None
+    if rule.kind == "anchors":
+        anchors = rule.anchors or {}
+        if anchor_level is not None and anchor_level not in anchors:
+            raise ValueError(
+                f"item {item.number}: {anchor_level} is not a level of this item's anchors "
+                f"({', '.join(str(k) for k in sorted(anchors))})"
+            )
+        score = anchor_level
+        next_step = _anchor_next_step(anchors, score)
+    else:
+        if anchor_level is not None:
+            raise ValueError(f"item {item.number} is scored by counting criteria, not by a level")
+        thresholds = rule.thresholds or {}
+        if undecided:
+            score = None
+            noun = "criterion" if len(undecided) == 1 else "criteria"
+            verb = "needs" if len(undecided) == 1 else "need"
+            next_step = (
+                f"{noun.capitalize()} {_letters(undecided)} still {verb} a decision before this "
+                "item can be scored."
+            )
+        else:
+            score = rule.score_for_count(count)
+            next_step = _count_next_step(item, thresholds, statuses, count, score)
+    return ItemScore(
+        item_number=item.number,
+        score=score,
+        count=count,
+        max_count=len(item.criteria),
+        met=met,
+        partial=partial,
+        undecided=undecided,
+        statuses=statuses,
+        next_step=next_step,
+    )
+
+
+def _anchor_next_step(anchors: Mapping[int, str], score: int | None) -> str | None:
+    if score is None:
+        return "Choose the level whose description fits this team best."
+    higher = [level for level in sorted(anchors) if level > score]
+    if not higher:
+        return None
+    return f"To reach {higher[0]}: {anchors[higher[0]].strip()}"
+
+
+def _count_next_step(
+    item: Item,
+    thresholds: Mapping[int, float],
+    statuses: Mapping[str, str],
+    count: float,
+    score: int,
+) -> str | None:
+    higher = sorted(level for level in thresholds if level > score)
+    if not higher:
+        return None
+    target = higher[0]
+    needed = _round(thresholds[target] - count)
+    raise_text = f"would raise this item from {score} to {target}."
+    # Upgrading a partly met criterion is usually the smallest step, so it is offered first.
+    upgrades = [
+        (1.0 - c.partial.credit, c.letter)
+        for c in item.criteria
+        if statuses[c.letter] == PARTIAL and c.partial is not None
+    ]
+    for gain, letter in upgrades:
+        if _round(gain) >= needed:
+            return f"Fully meeting criterion {letter} (now partly met) {raise_text}"
+    not_met = [c.letter for c in item.criteria if statuses[c.letter] == NOT_MET]
+    new = min(len(not_met), max(math.ceil(needed - 1e-9), 0))
+    remaining = _round(needed - new)
+    if remaining <= 0:
+        noun = "criterion" if new == 1 else "criteria"
+        return f"{_count_word(new)} more {noun} met {raise_text}"
+    # Every not-met criterion is needed and still not enough: add the largest upgrades.
+    chosen: list[str] = []
+    for gain, letter in sorted(upgrades, reverse=True):
+        chosen.append(letter)
+        remaining = _round(remaining - gain)
+        if remaining <= 0:
+            break
+    upgrade_text = f"fully meeting {_criteria_word(sorted(chosen), capital=False)} (now partly met)"
+    if new == 0:
+        return f"{upgrade_text[0].upper()}{upgrade_text[1:]} {raise_text}"
+    noun = "criterion" if new == 1 else "criteria"
+    return f"{_count_word(new)} more {noun} met and {upgrade_text} {raise_text}"
+
+
+def band_for(scale: Scale, mean: float) -> Band:
+    """The band a mean item score falls in: the one with the highest minimum it satisfies."""
+    chosen = scale.bands[0]
+    for band in scale.bands:
+        if band.admits(mean):
+            chosen = band
+    return chosen
+
+
+def score_scale(scale: Scale, item_scores: Mapping[int, int | None]) -> ScaleScore:
+    """Totals, means and band for item scores keyed by item number.
+
+    Items missing from ``item_scores`` or scored ``None`` count as not yet scored. Scores for
+    unknown items, or outside the scale's levels, raise ``ValueError``.
+    """
+    numbers = [item.number for item in scale.items]
+    unknown = set(item_scores) - set(numbers)
+    if unknown:
+        raise ValueError(f"the scale has no item {', '.join(str(n) for n in sorted(unknown))}")
+    levels = set(scale.level_values)
+    for number, value in item_scores.items():
+        if value is not None and value not in levels:
+            raise ValueError(
+                f"item {number}: {value} is not a level of the scale "
+                f"({scale.min_level} to {scale.max_level})"
+            )
+    scored = [item_scores[n] for n in numbers if item_scores.get(n) is not None]
+    total = sum(s for s in scored if s is not None)
+    mean = total / len(scored) if scored else None
+    section_means: dict[int, float | None] = {}
+    for section in scale.sections:
+        values = [
+            item_scores[item.number]
+            for item in section.items
+            if item_scores.get(item.number) is not None
+        ]
+        section_means[section.number] = (
+            sum(v for v in values if v is not None) / len(values) if values else None
+        )
+    return ScaleScore(
+        total=total,
+        mean=mean,
+        n_items=len(numbers),
+        n_scored=len(scored),
+        complete=len(scored) == len(numbers),
+        section_means=section_means,
+        band=band_for(scale, mean) if mean is not None else None,
+        min_total=len(numbers) * scale.min_level,
+        max_total=len(numbers) * scale.max_level,
+    )
+
+
+def suggest_from_routine_data(criterion: Criterion, value: float) -> bool | None:
+    """Whether a routine-data figure suggests the criterion is met (``None`` if it has none).
+
+    This is a suggestion for reviewers to confirm, never a decision.
+    """
+    if criterion.routine_data is None:
+        return None
+    return criterion.routine_data.suggests_met(value)
+
+
+_COMPARISON_WORDS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
+_CREDIT_WORDS = {0.5: "half", 0.25: "a quarter", 0.75: "three quarters"}
+
+
+def _credit_text(credit: float) -> str:
+    return _CREDIT_WORDS.get(credit, f"{_number(credit)} of a met criterion")
+
+
+def _figure(value: float, unit: str) -> str:
+    number = _number(value)
+    if unit == "percent":
+        return f"{number}%"
+    if unit in ("hours", "days"):
+        return f"{number} {unit[:-1] if number == '1' else unit}"
+    return number
+
+
+def _count_lines(item: Item) -> list[str]:
+    thresholds = item.rule.thresholds or {}
+    n = len(item.criteria)
+    counts = achievable_counts(item.criteria)
+    ordered = sorted(thresholds, reverse=True)
+    lines: list[str] = []
+    for position, score in enumerate(ordered):
+        low = thresholds[score]
+        high = thresholds[ordered[position - 1]] if position > 0 else math.inf
+        values = [c for c in counts if low <= c < high]
+        if not values:
+            continue
+        lowest = position == len(ordered) - 1
+        if position == 0 and values == [n] and n > 1:
+            lines.append(f"All {n} criteria met: score {score}")
+        elif position == 0 and values == [n]:
+            lines.append(f"The criterion met: score {score}")
+        elif lowest and values[-1] == 0:
+            lines.append(f"None met: score {score}")
+        elif lowest:
+            lines.append(f"{_number(values[-1])} or fewer met: score {score}")
+        elif len(values) == 1:
+            lines.append(f"{_number(values[0])} met: score {score}")
+        elif len(values) == 2:
+            lines.append(f"{_number(values[0])} or {_number(values[1])} met: score {score}")
+        elif position == 0:
+            lines.append(f"{_number(values[0])} or more met: score {score}")
+        else:
+            lines.append(f"{_number(values[0])} to {_number(values[-1])} met: score {score}")
+    return lines
+
+
+def describe_rule(item: Item) -> list[str]:
+    """The item's scoring rule in plain English, one sentence per line, highest score first."""
+    lines: list[str] = []
+    rule = item.rule
+    if rule.kind == "anchors":
+        anchors = rule.anchors or {}
+        lines.append("Reviewers choose the score whose description fits best.")
+        lines.extend(
+            f"Score {level}: {anchors[level].strip()}" for level in sorted(anchors, reverse=True)
+        )
+    else:
+        thresholds = rule.thresholds or {}
+        lines.extend(_count_lines(item))
+        top, bottom = max(thresholds), min(thresholds)
+        # Levels a rule leaves out are worth saying aloud: reviewers otherwise look for them.
+        skipped = [level for level in range(bottom, top + 1) if level not in thresholds]
+        if skipped:
+            scores = " or ".join(str(level) for level in skipped)
+            lines.append(f"This item never scores {scores}.")
+    lines.extend(_criterion_notes(item.criteria))
+    return lines
+
+
+def _criterion_notes(criteria: Iterable[Criterion]) -> list[str]:
+    criteria = list(criteria)
+    notes: list[str] = []
+    by_credit: dict[float, list[str]] = {}
+    for c in criteria:
+        if c.partial is not None:
+            by_credit.setdefault(c.partial.credit, []).append(c.letter)
+    if len(by_credit) == 1:
+        credit, letters = next(iter(by_credit.items()))
+        verb = "can" if len(letters) == 1 else "can each"
+        notes.append(
+            f"{_criteria_word(letters)} {verb} be partly met. "
+            f"A partly met criterion counts as {_credit_text(credit)}."
+        )
+    else:
+        for credit, letters in sorted(by_credit.items()):
+            verb = "counts" if len(letters) == 1 else "each count"
+            notes.append(
+                f"{_criteria_word(letters)} can be partly met; partly met, "
+                f"{'it' if len(letters) == 1 else 'they'} {verb} as {_credit_text(credit)}."
+            )
+    all_sources = [c.letter for c in criteria if c.all_sources]
+    if all_sources:
+        verb = "counts" if len(all_sources) == 1 else "count"
+        notes.append(f"{_criteria_word(all_sources)} {verb} only when every listed source agrees.")
+    for c in criteria:
+        if c.stricter_than is not None:
+            notes.append(
+                f"Criterion {c.letter} is a stricter form of criterion {c.stricter_than}: "
+                f"when {c.letter} is met, {c.stricter_than} counts as met too."
+            )
+    for c in criteria:
+        if c.routine_data is not None:
+            data = c.routine_data
+            notes.append(
+                f"Routine data can suggest criterion {c.letter}: "
+                f"{data.measure.strip().rstrip('.')} {_COMPARISON_WORDS[data.comparison]} "
+                f"{_figure(data.threshold, data.unit)} (reviewers confirm it)."
+            )
+    return notes

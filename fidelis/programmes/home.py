@@ -1,0 +1,213 @@
+"""What each role should do next: the sections of the signed-in home page."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from fidelis.programmes import access
+from fidelis.programmes.models import Invitation, Membership, Programme, Role, Team
+
+
+@dataclass
+class Link:
+    text: str
+    href: str
+    meta: str = ""
+
+
+@dataclass
+class Section:
+    """One panel of the home page: a role in a programme, and its next steps."""
+
+    role: str
+    title: str
+    programme: Programme
+    intro: str = ""
+    next_steps: list[Link] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def next_timepoint(programme: Programme, today: datetime.date):
+    for timepoint in programme.timepoints.all():
+        if timepoint.due_date >= today:
+            return timepoint
+    return None
+
+
+def sections_for(user) -> list[Section]:
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("programme", "team__organisation__programme", "organisation")
+        .prefetch_related("programme__timepoints")
+        .order_by("programme__name", "role")
+    )
+    today = timezone.localdate()
+    builders = {
+        Role.LEAD: _lead,
+        Role.FACILITATOR: _facilitator,
+        Role.REVIEWER: _reviewer,
+        Role.EXPERT_REVIEWER: _reviewer,
+        Role.TEAM_MANAGER: _team_person,
+        Role.TEAM_MEMBER: _team_person,
+        Role.SPONSOR: _sponsor,
+        Role.EVALUATOR: _evaluator,
+    }
+    grouped: dict[tuple[int, str], list[Membership]] = {}
+    for membership in memberships:
+        grouped.setdefault((membership.programme_id, membership.role), []).append(membership)
+    sections = []
+    for (_, role), group in grouped.items():
+        sections.append(builders[role](user, group, today))
+    return sections
+
+
+def _timeline_fact(programme: Programme, today) -> tuple[str, str]:
+    upcoming = next_timepoint(programme, today)
+    if upcoming is None:
+        return ("Reviews", "All review timepoints have passed")
+    return ("Next review timepoint", f"{upcoming.label}, due {upcoming.due_date:%-d %B %Y}")
+
+
+def _extend(section: Section, role: str, user, group) -> Section:
+    """Let later parts of Fidelis (reviews, plans) add their own next steps."""
+    from fidelis.reviews.home import extend_section
+
+    extend_section(section, role, user, group)
+    return section
+
+
+def _lead(user, group, today) -> Section:
+    programme = group[0].programme
+    teams = Team.objects.in_programme(programme)
+    unsupported = list(
+        teams.annotate(
+            n=Count("memberships", filter=_role_filter(Role.FACILITATOR))
+        ).filter(n=0).values_list("name", "slug")[:5]
+    )
+    pending = Invitation.objects.filter(programme=programme).pending().count()
+    section = Section(
+        role=Role.LEAD,
+        title=f"Programme lead: {programme.name}",
+        programme=programme,
+        intro="You set up the programme and see everything in it.",
+        facts=[
+            ("Teams", str(teams.count())),
+            ("Organisations", str(programme.organisations.count())),
+            ("Invitations waiting", str(pending)),
+            _timeline_fact(programme, today),
+        ],
+        links=[
+            Link("Programme overview", programme.get_absolute_url()),
+            Link("People and invitations", reverse("people", args=[programme.slug])),
+            Link("Invite someone", reverse("invite", args=[programme.slug])),
+            Link("Add a team", reverse("team_create", args=[programme.slug])),
+        ],
+    )
+    for name, slug in unsupported:
+        section.next_steps.append(
+            Link(f"Assign a facilitator to {name}", reverse("invite", args=[programme.slug]),
+                 "This team has no facilitator yet.")
+        )
+    return _extend(section, Role.LEAD, user, group)
+
+
+def _role_filter(role):
+    from django.db.models import Q
+
+    return Q(memberships__role=role)
+
+
+def _facilitator(user, group, today) -> Section:
+    programme = group[0].programme
+    section = Section(
+        role=Role.FACILITATOR,
+        title=f"Facilitator: {programme.name}",
+        programme=programme,
+        intro="You support these teams through the programme.",
+        facts=[_timeline_fact(programme, today)],
+    )
+    for membership in group:
+        section.links.append(Link(membership.team.name, membership.team.get_absolute_url(),
+                                  membership.team.organisation.name))
+    return _extend(section, Role.FACILITATOR, user, group)
+
+
+def _reviewer(user, group, today) -> Section:
+    programme = group[0].programme
+    label = Role(group[0].role).label
+    section = Section(
+        role=group[0].role,
+        title=f"{label}: {programme.name}",
+        programme=programme,
+        intro="You rate teams at fidelity reviews, agree consensus scores and write reports.",
+        facts=[_timeline_fact(programme, today)],
+        links=[Link("Teams in the programme", programme.get_absolute_url())],
+    )
+    return _extend(section, group[0].role, user, group)
+
+
+def _team_person(user, group, today) -> Section:
+    membership = group[0]
+    team = membership.team
+    programme = membership.programme
+    is_manager = membership.role == Role.TEAM_MANAGER
+    section = Section(
+        role=membership.role,
+        title=f"{Role(membership.role).label}: {team.name}",
+        programme=programme,
+        intro=(
+            "You own your team's improvement work: its results, its plan and who does what."
+            if is_manager
+            else "See your team's results and the work you have taken on."
+        ),
+        facts=[_timeline_fact(programme, today)],
+        links=[
+            Link("Your team", team.get_absolute_url()),
+            Link("The programme", programme.get_absolute_url()),
+        ],
+    )
+    if is_manager and (team.staff_count is None or not team.area_served):
+        section.next_steps.append(
+            Link("Complete your team's details",
+                 reverse("team_edit", args=[programme.slug, team.slug]),
+                 "Reviewers and benchmarks use the team's size and the area it serves.")
+        )
+    return _extend(section, membership.role, user, group)
+
+
+def _sponsor(user, group, today) -> Section:
+    membership = group[0]
+    organisation = membership.organisation
+    section = Section(
+        role=Role.SPONSOR,
+        title=f"Senior sponsor: {organisation.name}",
+        programme=membership.programme,
+        intro="You follow and sign off the improvement plans of your organisation's teams.",
+        facts=[_timeline_fact(membership.programme, today)],
+        links=[Link("Your organisation", organisation.get_absolute_url())],
+    )
+    for team in organisation.teams.all():
+        section.links.append(Link(team.name, team.get_absolute_url()))
+    return _extend(section, Role.SPONSOR, user, group)
+
+
+def _evaluator(user, group, today) -> Section:
+    programme = group[0].programme
+    teams = Team.objects.in_programme(programme).count()
+    section = Section(
+        role=Role.EVALUATOR,
+        title=f"Evaluator: {programme.name}",
+        programme=programme,
+        intro="You see pseudonymised programme data for the process and outcome evaluation.",
+        facts=[("Teams taking part", str(teams)), _timeline_fact(programme, today)],
+        links=[Link("Programme overview (pseudonymised)", programme.get_absolute_url())],
+    )
+    return _extend(section, Role.EVALUATOR, user, group)
+
+
+def visible_team_label(user, team: Team) -> str:
+    return access.team_label(user, team)

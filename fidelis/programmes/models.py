@@ -1,0 +1,344 @@
+"""Programmes, the organisations and teams in them, and the roles people hold."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from fidelis.validators import SafeCharField, SafeTextField
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "Programme lead"
+    FACILITATOR = "facilitator", "Facilitator"
+    REVIEWER = "reviewer", "Reviewer"
+    EXPERT_REVIEWER = "expert_reviewer", "Expert-by-experience reviewer"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    TEAM_MEMBER = "team_member", "Team member"
+    SPONSOR = "sponsor", "Senior sponsor"
+    EVALUATOR = "evaluator", "Evaluator"
+
+
+# Where each role applies: the whole programme, one organisation, or one team.
+PROGRAMME_ROLES = frozenset({Role.LEAD, Role.REVIEWER, Role.EXPERT_REVIEWER, Role.EVALUATOR})
+ORGANISATION_ROLES = frozenset({Role.SPONSOR})
+TEAM_ROLES = frozenset({Role.FACILITATOR, Role.TEAM_MANAGER, Role.TEAM_MEMBER})
+REVIEWER_ROLES = frozenset({Role.REVIEWER, Role.EXPERT_REVIEWER})
+
+
+def scope_of(role: str) -> str:
+    if role in TEAM_ROLES:
+        return "team"
+    if role in ORGANISATION_ROLES:
+        return "organisation"
+    return "programme"
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(memberships__user=user).distinct()
+
+
+class Programme(models.Model):
+    """A service improvement programme: a set of teams working to one fidelity scale."""
+
+    name = SafeCharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    description = SafeTextField(blank=True)
+    start_date = models.DateField()
+    length_months = models.PositiveSmallIntegerField(default=12)
+    named_benchmarking = models.BooleanField(
+        default=False,
+        help_text="When on, teams see each other's names in comparisons; "
+        "otherwise other teams appear only under pseudonyms.",
+    )
+    scale = models.ForeignKey(
+        "scales.FidelityScale",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        help_text="The fidelity scale version every review in this programme uses.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme", args=[self.slug])
+
+    @property
+    def end_date(self) -> datetime.date:
+        return add_months(self.start_date, self.length_months)
+
+    def create_default_timepoints(self) -> None:
+        for order, (key, label, months) in enumerate(
+            [("baseline", "Baseline", 0), ("6m", "6 months", 6), ("12m", "12 months", 12)]
+        ):
+            ReviewTimepoint.objects.get_or_create(
+                programme=self, key=key, defaults={"label": label, "month": months, "order": order}
+            )
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+class ReviewTimepoint(models.Model):
+    """When in the programme a fidelity review is due (baseline, 6 months, 12 months)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="timepoints")
+    key = models.SlugField(max_length=30)
+    label = SafeCharField(max_length=60)
+    month = models.PositiveSmallIntegerField(help_text="Months after the programme starts.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "order", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="unique_timepoint_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def due_date(self) -> datetime.date:
+        return add_months(self.programme.start_date, self.month)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from fidelis.programmes import access
+
+        return access.organisations_visible_to(user, self)
+
+
+class Organisation(models.Model):
+    """An NHS trust or other provider whose crisis teams take part in a programme."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="organisations"
+    )
+    name = SafeCharField(max_length=200)
+    slug = models.SlugField()
+    ods_code = models.CharField(
+        "ODS code", max_length=10, blank=True, help_text="The organisation's NHS ODS code."
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="unique_organisation_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation", args=[self.programme.slug, self.slug])
+
+
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Teams whose own page (name, people, results) the user may open."""
+        from fidelis.programmes import access
+
+        return access.teams_visible_to(user, self)
+
+    def in_programme(self, programme):
+        return self.filter(organisation__programme=programme)
+
+
+class Team(models.Model):
+    """A crisis resolution team taking part in a programme."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
+    name = SafeCharField(max_length=200)
+    slug = models.SlugField()
+    pseudonym = models.CharField(
+        max_length=40, help_text="How the team appears to other teams and to evaluators."
+    )
+    area_served = SafeCharField(max_length=300, blank=True)
+    staff_count = models.PositiveSmallIntegerField(
+        "number of staff", null=True, blank=True, help_text="Whole-time equivalent, rounded."
+    )
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="unique_team_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def programme(self) -> Programme:
+        return self.organisation.programme
+
+    def get_absolute_url(self) -> str:
+        return reverse("team", args=[self.organisation.programme.slug, self.slug])
+
+
+def next_pseudonym(programme: Programme) -> str:
+    """Team A, Team B, ... Team Z, Team AA: stable once given."""
+    used = set(Team.objects.in_programme(programme).values_list("pseudonym", flat=True))
+    n = 0
+    while True:
+        label, k = "", n
+        while True:
+            label = chr(ord("A") + k % 26) + label
+            k = k // 26 - 1
+            if k < 0:
+                break
+        candidate = f"Team {label}"
+        if candidate not in used:
+            return candidate
+        n += 1
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def visible_to(self, user):
+        from fidelis.programmes import access
+
+        return access.memberships_visible_to(user, self)
+
+
+class Membership(models.Model):
+    """A role a person holds in a programme, an organisation or a team."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=list(TEAM_ROLES), team__isnull=False, organisation__isnull=True)
+                    | Q(role__in=list(ORGANISATION_ROLES), organisation__isnull=False,
+                        team__isnull=True)
+                    | Q(role__in=list(PROGRAMME_ROLES), organisation__isnull=True,
+                        team__isnull=True)
+                ),
+                name="membership_scope_matches_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} ({self.scope_label})"
+
+    @property
+    def scope_label(self) -> str:
+        if self.team_id:
+            return self.team.name
+        if self.organisation_id:
+            return self.organisation.name
+        return self.programme.name
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=14)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An emailed invitation to hold a role; its link lets the person set a password."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.get_role_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "Accepted"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Waiting"
+
+    @property
+    def scope_label(self) -> str:
+        if self.team_id:
+            return self.team.name
+        if self.organisation_id:
+            return self.organisation.name
+        return self.programme.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accept_invitation", args=[self.token])
