@@ -22,38 +22,102 @@ DEMO_PASSWORD = "demo"
 DEMO_START = datetime.date(2025, 11, 3)
 
 ORGANISATIONS = [
-    ("Northfield Mental Health NHS Foundation Trust", "RX1", [
-        ("Ashby Crisis Resolution Team", "Ashby town and the northern villages", 24),
-        ("Corran Home Treatment Team", "Corran district", 19),
-        ("Northfield City Crisis Team", "Northfield city centre and docks", 31),
-    ]),
-    ("Eastvale Partnership NHS Trust", "RX2", [
-        ("Eastvale North Crisis Team", "Eastvale borough, north of the river", 22),
-        ("Harlow Vale Home Treatment Team", "Harlow Vale and Stenby", 17),
-        ("Kestrel Bay Crisis Team", "Kestrel Bay and the coast road", 20),
-    ]),
-    ("Southmoor Health and Care NHS Trust", "RX3", [
-        ("Southmoor Crisis and Home Treatment Service", "Southmoor county, west", 28),
-        ("Marlpit Crisis Team", "Marlpit and Oldfield", 16),
-        ("Tennant Fields Home Treatment Team", "Tennant Fields new town", 18),
-        ("Oakridge Crisis Team", "Oakridge and the moor villages", 14),
-    ]),
-    ("Westbrook Community Mental Health NHS Trust", "RX4", [
-        ("Westbrook Acute Home Treatment Team", "Westbrook city", 26),
-        ("Fenwick Crisis Team", "Fenwick and Lowther", 21),
-        ("Ridgeway Crisis Resolution Team", "The Ridgeway valleys", 15),
-    ]),
+    (
+        "Northfield Mental Health NHS Foundation Trust",
+        "RX1",
+        [
+            ("Ashby Crisis Resolution Team", "Ashby town and the northern villages", 24),
+            ("Corran Home Treatment Team", "Corran district", 19),
+            ("Northfield City Crisis Team", "Northfield city centre and docks", 31),
+        ],
+    ),
+    (
+        "Eastvale Partnership NHS Trust",
+        "RX2",
+        [
+            ("Eastvale North Crisis Team", "Eastvale borough, north of the river", 22),
+            ("Harlow Vale Home Treatment Team", "Harlow Vale and Stenby", 17),
+            ("Kestrel Bay Crisis Team", "Kestrel Bay and the coast road", 20),
+        ],
+    ),
+    (
+        "Southmoor Health and Care NHS Trust",
+        "RX3",
+        [
+            ("Southmoor Crisis and Home Treatment Service", "Southmoor county, west", 28),
+            ("Marlpit Crisis Team", "Marlpit and Oldfield", 16),
+            ("Tennant Fields Home Treatment Team", "Tennant Fields new town", 18),
+            ("Oakridge Crisis Team", "Oakridge and the moor villages", 14),
+        ],
+    ),
+    (
+        "Westbrook Community Mental Health NHS Trust",
+        "RX4",
+        [
+            ("Westbrook Acute Home Treatment Team", "Westbrook city", 26),
+            ("Fenwick Crisis Team", "Fenwick and Lowther", 21),
+            ("Ridgeway Crisis Resolution Team", "The Ridgeway valleys", 15),
+        ],
+    ),
 ]
 
 FIRST_NAMES = [
-    "Amara", "Ben", "Chloe", "Dev", "Eleanor", "Farid", "Grace", "Hamza", "Isla", "Jonah",
-    "Kiran", "Leah", "Malik", "Niamh", "Owen", "Priya", "Rhys", "Sana", "Tom", "Uzma",
-    "Victor", "Wren", "Yusuf", "Zara", "Adele", "Bilal", "Cerys", "Dominic", "Esme", "Felix",
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Eleanor",
+    "Farid",
+    "Grace",
+    "Hamza",
+    "Isla",
+    "Jonah",
+    "Kiran",
+    "Leah",
+    "Malik",
+    "Niamh",
+    "Owen",
+    "Priya",
+    "Rhys",
+    "Sana",
+    "Tom",
+    "Uzma",
+    "Victor",
+    "Wren",
+    "Yusuf",
+    "Zara",
+    "Adele",
+    "Bilal",
+    "Cerys",
+    "Dominic",
+    "Esme",
+    "Felix",
 ]
 LAST_NAMES = [
-    "Adebayo", "Brennan", "Chowdhury", "Davies", "Evans", "Fletcher", "Gill", "Hughes",
-    "Iqbal", "Jenkins", "Kaur", "Lloyd", "Mensah", "Nowak", "Okafor", "Pritchard", "Quinn",
-    "Rahman", "Shaw", "Thomas", "Usman", "Vaughan", "Walsh", "Yates",
+    "Adebayo",
+    "Brennan",
+    "Chowdhury",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Gill",
+    "Hughes",
+    "Iqbal",
+    "Jenkins",
+    "Kaur",
+    "Lloyd",
+    "Mensah",
+    "Nowak",
+    "Okafor",
+    "Pritchard",
+    "Quinn",
+    "Rahman",
+    "Shaw",
+    "Thomas",
+    "Usman",
+    "Vaughan",
+    "Walsh",
+    "Yates",
 ]
 
 
@@ -67,18 +131,37 @@ class Persona:
 
 
 PERSONAS = [
-    Persona("lead", "Leona", "Marsh", "Programme lead", "programme lead: sees and manages everything"),
-    Persona("facilitator", "Faisal", "Ahmed", "Improvement facilitator",
-            "facilitator of Ashby, Corran and Marlpit teams"),
+    Persona(
+        "lead", "Leona", "Marsh", "Programme lead", "programme lead: sees and manages everything"
+    ),
+    Persona(
+        "facilitator",
+        "Faisal",
+        "Ahmed",
+        "Improvement facilitator",
+        "facilitator of Ashby, Corran and Marlpit teams",
+    ),
     Persona("reviewer", "Rachel", "Osei", "Consultant nurse, reviewer", "clinician reviewer"),
-    Persona("expert", "Eddie", "Brook", "Expert-by-experience reviewer",
-            "expert-by-experience reviewer"),
-    Persona("manager", "Maya", "Collins", "Team manager",
-            "manager of Ashby Crisis Resolution Team"),
-    Persona("member", "Mo", "Farah", "Community psychiatric nurse",
-            "member of Ashby Crisis Resolution Team"),
-    Persona("sponsor", "Sandra", "Whitfield", "Director of acute care",
-            "senior sponsor for Northfield Mental Health NHS Foundation Trust"),
+    Persona(
+        "expert", "Eddie", "Brook", "Expert-by-experience reviewer", "expert-by-experience reviewer"
+    ),
+    Persona(
+        "manager", "Maya", "Collins", "Team manager", "manager of Ashby Crisis Resolution Team"
+    ),
+    Persona(
+        "member",
+        "Mo",
+        "Farah",
+        "Community psychiatric nurse",
+        "member of Ashby Crisis Resolution Team",
+    ),
+    Persona(
+        "sponsor",
+        "Sandra",
+        "Whitfield",
+        "Director of acute care",
+        "senior sponsor for Northfield Mental Health NHS Foundation Trust",
+    ),
     Persona("evaluator", "Evan", "Price", "Research fellow", "evaluator (pseudonymised data)"),
     Persona("other", "Olga", "Novak", "Support worker", "member of Kestrel Bay Crisis Team"),
 ]
@@ -117,8 +200,11 @@ def build_demo(*, reset: bool = True) -> Programme:
 
     personas = {
         p.username: User.objects.create(
-            username=p.username, first_name=p.first_name, last_name=p.last_name,
-            email=f"{p.username}@demo.fidelis.invalid", job_title=p.job_title,
+            username=p.username,
+            first_name=p.first_name,
+            last_name=p.last_name,
+            email=f"{p.username}@demo.fidelis.invalid",
+            job_title=p.job_title,
             password=password_hash,
         )
         for p in PERSONAS
@@ -137,8 +223,7 @@ def build_demo(*, reset: bool = True) -> Programme:
     teams: dict[str, Team] = {}
     organisations: dict[str, Organisation] = {}
     for org_name, ods, team_specs in ORGANISATIONS:
-        organisation = actions.create_organisation(programme=programme, name=org_name,
-                                                   ods_code=ods)
+        organisation = actions.create_organisation(programme=programme, name=org_name, ods_code=ods)
         organisations[org_name] = organisation
         for team_name, area, staff in team_specs:
             teams[team_name] = actions.create_team(
@@ -152,16 +237,24 @@ def build_demo(*, reset: bool = True) -> Programme:
     def staff(job_title: str):
         first, last = next(taken)
         username = f"{first}.{last}".lower()
-        user = User(username=username, first_name=first, last_name=last, job_title=job_title,
-                    email=f"{username}@demo.fidelis.invalid")
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            job_title=job_title,
+            email=f"{username}@demo.fidelis.invalid",
+        )
         user.set_unusable_password()
         return user
 
     memberships: list[Membership] = []
 
     def member(user, role, team=None, organisation=None):
-        memberships.append(Membership(user=user, programme=programme, role=role, team=team,
-                                      organisation=organisation))
+        memberships.append(
+            Membership(
+                user=user, programme=programme, role=role, team=team, organisation=organisation
+            )
+        )
 
     # The demo personas.
     home, other = teams[HOME_TEAM], teams[OTHER_TEAM]
@@ -178,10 +271,17 @@ def build_demo(*, reset: bool = True) -> Programme:
     # Everyone else: fictional staff with no password (they cannot sign in).
     others = []
     facilitators = [staff("Improvement facilitator") for _ in range(3)]
-    reviewers = [staff("Consultant psychiatrist, reviewer"), staff("Researcher, reviewer"),
-                 staff("Expert-by-experience reviewer"), staff("Senior nurse, reviewer")]
-    sponsors = {name: staff("Associate director, acute services") for name in organisations
-                if name != home.organisation.name}
+    reviewers = [
+        staff("Consultant psychiatrist, reviewer"),
+        staff("Researcher, reviewer"),
+        staff("Expert-by-experience reviewer"),
+        staff("Senior nurse, reviewer"),
+    ]
+    sponsors = {
+        name: staff("Associate director, acute services")
+        for name in organisations
+        if name != home.organisation.name
+    }
     others.extend(facilitators + reviewers + list(sponsors.values()))
     team_staff = {}
     for team in teams.values():
@@ -189,17 +289,34 @@ def build_demo(*, reset: bool = True) -> Programme:
         if team != home:
             people.append(("manager", staff("Team manager")))
         for _ in range(rng.randint(2, 4)):
-            people.append(("member", staff(rng.choice([
-                "Community psychiatric nurse", "Support worker", "Social worker",
-                "Occupational therapist", "Clinical psychologist", "Peer support worker",
-                "Consultant psychiatrist", "Pharmacist",
-            ]))))
+            people.append(
+                (
+                    "member",
+                    staff(
+                        rng.choice(
+                            [
+                                "Community psychiatric nurse",
+                                "Support worker",
+                                "Social worker",
+                                "Occupational therapist",
+                                "Clinical psychologist",
+                                "Peer support worker",
+                                "Consultant psychiatrist",
+                                "Pharmacist",
+                            ]
+                        )
+                    ),
+                )
+            )
         team_staff[team.name] = people
         others.extend(user for _, user in people)
     User.objects.bulk_create(others)
 
-    for index, team in enumerate(t for t in teams.values() if t.name not in (
-            HOME_TEAM, "Corran Home Treatment Team", "Marlpit Crisis Team")):
+    for index, team in enumerate(
+        t
+        for t in teams.values()
+        if t.name not in (HOME_TEAM, "Corran Home Treatment Team", "Marlpit Crisis Team")
+    ):
         member(facilitators[index % len(facilitators)], Role.FACILITATOR, team=team)
     for index, user in enumerate(reviewers):
         member(user, Role.EXPERT_REVIEWER if index == 2 else Role.REVIEWER)
@@ -207,8 +324,11 @@ def build_demo(*, reset: bool = True) -> Programme:
         member(user, Role.SPONSOR, organisation=organisations[org_name])
     for team_name, people in team_staff.items():
         for kind, user in people:
-            member(user, Role.TEAM_MANAGER if kind == "manager" else Role.TEAM_MEMBER,
-                   team=teams[team_name])
+            member(
+                user,
+                Role.TEAM_MANAGER if kind == "manager" else Role.TEAM_MEMBER,
+                team=teams[team_name],
+            )
     Membership.objects.bulk_create(memberships)
 
     from fidelis.reviews.demo import build_demo_reviews

@@ -13,8 +13,12 @@ def navigation(request) -> list[dict]:
     items = [{"text": "Home", "href": reverse("home")}]
     programmes = list(Programme.objects.visible_to(user).only("slug", "name")[:3])
     for programme in programmes:
-        items.append({"text": programme.name if len(programmes) > 1 else "Programme",
-                      "href": programme.get_absolute_url()})
+        items.append(
+            {
+                "text": programme.name if len(programmes) > 1 else "Programme",
+                "href": programme.get_absolute_url(),
+            }
+        )
         if access.can_manage_programme(user, programme):
             items.append({"text": "People", "href": reverse("people", args=[programme.slug])})
     items.append({"text": "Fidelity scales", "href": reverse("scale_list")})

@@ -5,6 +5,7 @@ FIDELIS_MODE is "development" (the default: SQLite, debug pages, console email) 
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -141,8 +142,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -202,6 +205,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serving from the finders means `collectstatic` is optional for small installations.
 WHITENOISE_USE_FINDERS = True
+# Without collectstatic there is no STATIC_ROOT yet; the finders serve everything then.
+warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 

@@ -17,9 +17,7 @@ def no_patient_identifiers(value) -> None:
         return
     found = find_nhs_numbers(value)
     if found:
-        raise ValidationError(
-            PATIENT_DATA_MESSAGE, code="nhs_number", params={"number": found[0]}
-        )
+        raise ValidationError(PATIENT_DATA_MESSAGE, code="nhs_number", params={"number": found[0]})
 
 
 class SafeCharField(models.CharField):

@@ -9,8 +9,14 @@ def settings_page(request):
     has_totp = Authenticator.objects.filter(
         user=request.user, type=Authenticator.Type.TOTP
     ).exists()
-    return render(request, "account/settings.jinja", {
-        "has_totp": has_totp,
-        "breadcrumbs": [{"text": "Home", "href": reverse("home")},
-                        {"text": "Your account", "href": ""}],
-    })
+    return render(
+        request,
+        "account/settings.jinja",
+        {
+            "has_totp": has_totp,
+            "breadcrumbs": [
+                {"text": "Home", "href": reverse("home")},
+                {"text": "Your account", "href": ""},
+            ],
+        },
+    )

@@ -598,6 +598,7 @@ class _Reader:
         self.source_codes: tuple[str, ...] | None = None
         # Set when some item's number could not be read; the 1..N order check is then skipped.
         self.bad_item_number = False
+        self.criteria_listed: int | None = None
 
     # -- reporting -----------------------------------------------------------------------------
 
@@ -630,8 +631,12 @@ class _Reader:
         assert self.loader is not None
         try:
             return self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            self.problem(node, f"cannot read the value '{node.value}': {exc}")
+        except yaml.YAMLError:
+            self.problem(
+                node,
+                f"cannot read the value '{node.value}' tagged '{node.tag}'; scale files use no "
+                "'!' tags",
+            )
             return _INVALID
 
     def mapping(self, node: yaml.Node, where: str) -> _Fields | None:
@@ -781,14 +786,19 @@ class _Reader:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else 1
             what = exc.problem or exc.context or "unreadable text"
-            self.problems.append(
-                Problem(
-                    self.filename,
-                    line,
-                    f"this is not valid YAML ({what}); check the indentation, and put text "
-                    "that contains ': ' or starts with a special character in quotes",
+            if "another document" in what:
+                message = (
+                    "the file holds more than one YAML document (a line '---' starts a second "
+                    "one); a scale file holds exactly one scale"
                 )
-            )
+            elif "'\\t'" in what:
+                message = "this line is indented with a tab; indent with spaces only"
+            else:
+                message = (
+                    f"this is not valid YAML ({what}); check the indentation, and put text "
+                    "that contains ': ' or starts with a special character in quotes"
+                )
+            self.problems.append(Problem(self.filename, line, message))
             return None
         except yaml.reader.ReaderError as exc:
             line = text[: exc.position].count("\n") + 1
@@ -1179,8 +1189,20 @@ class _Reader:
         title = self.text(fields, "title", where)
         purpose = self.text(fields, "purpose", where)
         criteria: tuple[Criterion, ...] | None = ()
+        # How many criteria the file lists, even when some are broken: thresholds can still be
+        # checked against it.
+        self.criteria_listed = 0
         if "criteria" in fields:
-            criteria = self.criteria(fields["criteria"][1], where)
+            criteria_node = fields["criteria"][1]
+            criteria = self.criteria(criteria_node, where)
+            self.criteria_listed = (
+                len(criteria_node.value) if isinstance(criteria_node, yaml.SequenceNode) else None
+            )
+        elif set(fields) - set(_ITEM_KEYS):
+            # Probably a misspelt 'criteria', already reported: do not also complain that the
+            # rule has nothing to count.
+            criteria = None
+            self.criteria_listed = None
         rule = None
         if "rule" in fields:
             rule = self.rule(fields["rule"][1], where, criteria)
@@ -1548,9 +1570,9 @@ class _Reader:
                     f"{_fmt_number(thresholds[below])}",
                 )
                 ok = False
-        if criteria is None:
+        n = len(criteria) if criteria is not None else self.criteria_listed
+        if n is None:
             return None
-        n = len(criteria)
         for score in ordered:
             if thresholds[score] > n:
                 self.problem(
@@ -1559,6 +1581,8 @@ class _Reader:
                     f"met, but the item has only {n} criteria, so no count can reach it",
                 )
                 ok = False
+        if criteria is None:
+            return None
         if ok:
             counts = achievable_counts(criteria)
             for position, score in enumerate(ordered):

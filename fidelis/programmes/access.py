@@ -137,9 +137,11 @@ def can_edit_team(user, team: Team) -> bool:
 
 def team_label(user, team: Team) -> str:
     """The name the user may see for a team: its real name or its pseudonym."""
-    if team.organisation.programme.named_benchmarking and can_view_programme(
-        user, team.organisation.programme
-    ) and not has_role(user, team.organisation.programme, Role.EVALUATOR):
+    if (
+        team.organisation.programme.named_benchmarking
+        and can_view_programme(user, team.organisation.programme)
+        and not has_role(user, team.organisation.programme, Role.EVALUATOR)
+    ):
         return team.name
     if can_view_team(user, team):
         return team.name

@@ -19,12 +19,25 @@ from fidelis.programmes.tasks import send_invitation_email
 
 
 @transaction.atomic
-def create_programme(*, name: str, slug: str, start_date, length_months: int = 12,
-                     lead=None, scale=None, named_benchmarking: bool = False,
-                     description: str = "") -> Programme:
+def create_programme(
+    *,
+    name: str,
+    slug: str,
+    start_date,
+    length_months: int = 12,
+    lead=None,
+    scale=None,
+    named_benchmarking: bool = False,
+    description: str = "",
+) -> Programme:
     programme = Programme.objects.create(
-        name=name, slug=slug, start_date=start_date, length_months=length_months,
-        scale=scale, named_benchmarking=named_benchmarking, description=description,
+        name=name,
+        slug=slug,
+        start_date=start_date,
+        length_months=length_months,
+        scale=scale,
+        named_benchmarking=named_benchmarking,
+        description=description,
     )
     programme.create_default_timepoints()
     if lead is not None:
@@ -40,8 +53,9 @@ def create_organisation(*, programme: Programme, name: str, ods_code: str = "") 
 
 
 @transaction.atomic
-def create_team(*, organisation: Organisation, name: str, area_served: str = "",
-                staff_count: int | None = None) -> Team:
+def create_team(
+    *, organisation: Organisation, name: str, area_served: str = "", staff_count: int | None = None
+) -> Team:
     # Lock the programme row so two teams created at once cannot take the same pseudonym.
     Programme.objects.select_for_update().get(pk=organisation.programme_id)
     return Team.objects.create(
@@ -54,8 +68,14 @@ def create_team(*, organisation: Organisation, name: str, area_served: str = "",
     )
 
 
-def grant_role(*, user, programme: Programme, role: str, team: Team | None = None,
-               organisation: Organisation | None = None) -> Membership:
+def grant_role(
+    *,
+    user,
+    programme: Programme,
+    role: str,
+    team: Team | None = None,
+    organisation: Organisation | None = None,
+) -> Membership:
     membership, _ = Membership.objects.get_or_create(
         user=user, programme=programme, role=role, team=team, organisation=organisation
     )
@@ -64,10 +84,22 @@ def grant_role(*, user, programme: Programme, role: str, team: Team | None = Non
 
 
 @transaction.atomic
-def invite(*, programme: Programme, email: str, role: str, invited_by, team: Team | None = None,
-           organisation: Organisation | None = None, message: str = "") -> Invitation:
+def invite(
+    *,
+    programme: Programme,
+    email: str,
+    role: str,
+    invited_by,
+    team: Team | None = None,
+    organisation: Organisation | None = None,
+    message: str = "",
+) -> Invitation:
     invitation = Invitation.objects.create(
-        programme=programme, email=email, role=role, team=team, organisation=organisation,
+        programme=programme,
+        email=email,
+        role=role,
+        team=team,
+        organisation=organisation,
         invited_by=invited_by,
     )
     transaction.on_commit(
@@ -77,20 +109,33 @@ def invite(*, programme: Programme, email: str, role: str, invited_by, team: Tea
 
 
 @transaction.atomic
-def accept_invitation(*, invitation: Invitation, user=None, first_name: str = "",
-                      last_name: str = "", username: str = "", password: str = ""):
+def accept_invitation(
+    *,
+    invitation: Invitation,
+    user=None,
+    first_name: str = "",
+    last_name: str = "",
+    username: str = "",
+    password: str = "",
+):
     """Give the invited role to `user`, or to a new account made from the details given."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValueError("This invitation has already been used or has expired.")
     if user is None:
         user = get_user_model().objects.create_user(
-            username=username, email=invitation.email, password=password,
-            first_name=first_name, last_name=last_name,
+            username=username,
+            email=invitation.email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
         )
     grant_role(
-        user=user, programme=invitation.programme, role=invitation.role,
-        team=invitation.team, organisation=invitation.organisation,
+        user=user,
+        programme=invitation.programme,
+        role=invitation.role,
+        team=invitation.team,
+        organisation=invitation.organisation,
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

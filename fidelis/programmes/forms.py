@@ -40,7 +40,9 @@ class OrganisationForm(ModelForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("An organisation with this name is already in the programme.")
+            raise forms.ValidationError(
+                "An organisation with this name is already in the programme."
+            )
         return name
 
 

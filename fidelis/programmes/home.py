@@ -84,9 +84,9 @@ def _lead(user, group, today) -> Section:
     programme = group[0].programme
     teams = Team.objects.in_programme(programme)
     unsupported = list(
-        teams.annotate(
-            n=Count("memberships", filter=_role_filter(Role.FACILITATOR))
-        ).filter(n=0).values_list("name", "slug")[:5]
+        teams.annotate(n=Count("memberships", filter=_role_filter(Role.FACILITATOR)))
+        .filter(n=0)
+        .values_list("name", "slug")[:5]
     )
     pending = Invitation.objects.filter(programme=programme).pending().count()
     section = Section(
@@ -107,10 +107,13 @@ def _lead(user, group, today) -> Section:
             Link("Add a team", reverse("team_create", args=[programme.slug])),
         ],
     )
-    for name, slug in unsupported:
+    for name, _slug in unsupported:
         section.next_steps.append(
-            Link(f"Assign a facilitator to {name}", reverse("invite", args=[programme.slug]),
-                 "This team has no facilitator yet.")
+            Link(
+                f"Assign a facilitator to {name}",
+                reverse("invite", args=[programme.slug]),
+                "This team has no facilitator yet.",
+            )
         )
     return _extend(section, Role.LEAD, user, group)
 
@@ -131,8 +134,13 @@ def _facilitator(user, group, today) -> Section:
         facts=[_timeline_fact(programme, today)],
     )
     for membership in group:
-        section.links.append(Link(membership.team.name, membership.team.get_absolute_url(),
-                                  membership.team.organisation.name))
+        section.links.append(
+            Link(
+                membership.team.name,
+                membership.team.get_absolute_url(),
+                membership.team.organisation.name,
+            )
+        )
     return _extend(section, Role.FACILITATOR, user, group)
 
 
@@ -172,9 +180,11 @@ def _team_person(user, group, today) -> Section:
     )
     if is_manager and (team.staff_count is None or not team.area_served):
         section.next_steps.append(
-            Link("Complete your team's details",
-                 reverse("team_edit", args=[programme.slug, team.slug]),
-                 "Reviewers and benchmarks use the team's size and the area it serves.")
+            Link(
+                "Complete your team's details",
+                reverse("team_edit", args=[programme.slug, team.slug]),
+                "Reviewers and benchmarks use the team's size and the area it serves.",
+            )
         )
     return _extend(section, membership.role, user, group)
 

@@ -138,9 +138,7 @@ class OrganisationQuerySet(models.QuerySet):
 class Organisation(models.Model):
     """An NHS trust or other provider whose crisis teams take part in a programme."""
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="organisations"
-    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="organisations")
     name = SafeCharField(max_length=200)
     slug = models.SlugField()
     ods_code = models.CharField(
@@ -198,12 +196,12 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("team", args=[self.organisation.programme.slug, self.slug])
+
     @property
     def programme(self) -> Programme:
         return self.organisation.programme
-
-    def get_absolute_url(self) -> str:
-        return reverse("team", args=[self.organisation.programme.slug, self.slug])
 
 
 def next_pseudonym(programme: Programme) -> str:
@@ -257,10 +255,14 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(role__in=list(TEAM_ROLES), team__isnull=False, organisation__isnull=True)
-                    | Q(role__in=list(ORGANISATION_ROLES), organisation__isnull=False,
-                        team__isnull=True)
-                    | Q(role__in=list(PROGRAMME_ROLES), organisation__isnull=True,
-                        team__isnull=True)
+                    | Q(
+                        role__in=list(ORGANISATION_ROLES),
+                        organisation__isnull=False,
+                        team__isnull=True,
+                    )
+                    | Q(
+                        role__in=list(PROGRAMME_ROLES), organisation__isnull=True, team__isnull=True
+                    )
                 ),
                 name="membership_scope_matches_role",
             )
@@ -300,7 +302,9 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     token = models.CharField(max_length=64, unique=True, default=_invitation_token)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -319,6 +323,9 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} as {self.get_role_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accept_invitation", args=[self.token])
 
     @property
     def is_pending(self) -> bool:
@@ -339,6 +346,3 @@ class Invitation(models.Model):
         if self.organisation_id:
             return self.organisation.name
         return self.programme.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("accept_invitation", args=[self.token])

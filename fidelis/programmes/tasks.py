@@ -10,13 +10,17 @@ from django_tasks import task
 def send_invitation_email(*, invitation_id: int, message: str = "") -> None:
     from fidelis.programmes.models import Invitation
 
-    invitation = Invitation.objects.select_related("programme", "team", "organisation",
-                                                   "invited_by").get(pk=invitation_id)
+    invitation = Invitation.objects.select_related(
+        "programme", "team", "organisation", "invited_by"
+    ).get(pk=invitation_id)
     base = getattr(settings, "FIDELIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     body = render_to_string(
         "emails/invitation.txt",
-        {"invitation": invitation, "link": base + invitation.get_absolute_url(),
-         "message": message},
+        {
+            "invitation": invitation,
+            "link": base + invitation.get_absolute_url(),
+            "message": message,
+        },
     )
     send_mail(
         f"You are invited to {invitation.programme.name} on Fidelis",

@@ -52,30 +52,39 @@ def programme_detail(request, slug):
         Prefetch("teams", queryset=Team.objects.select_related("organisation__programme"))
     )
     visible_orgs = set(
-        Organisation.objects.visible_to(user).filter(programme=programme).values_list("pk", flat=True)
+        Organisation.objects.visible_to(user)
+        .filter(programme=programme)
+        .values_list("pk", flat=True)
     )
     rows = []
     for organisation in organisations:
         for team in organisation.teams.all():
             can_open = access.can_view_team(user, team)
-            rows.append({
-                "label": access.team_label(user, team),
-                "href": team.get_absolute_url() if can_open else None,
-                "pseudonymous": access.team_label(user, team) != team.name,
-                "organisation": organisation.name if organisation.pk in visible_orgs else None,
-                "organisation_href": organisation.get_absolute_url()
-                if organisation.pk in visible_orgs else None,
-                "staff_count": team.staff_count if can_open else None,
-            })
+            rows.append(
+                {
+                    "label": access.team_label(user, team),
+                    "href": team.get_absolute_url() if can_open else None,
+                    "pseudonymous": access.team_label(user, team) != team.name,
+                    "organisation": organisation.name if organisation.pk in visible_orgs else None,
+                    "organisation_href": organisation.get_absolute_url()
+                    if organisation.pk in visible_orgs
+                    else None,
+                    "staff_count": team.staff_count if can_open else None,
+                }
+            )
     rows.sort(key=lambda r: (r["pseudonymous"], r["label"]))
-    return render(request, "programmes/detail.jinja", {
-        "programme": programme,
-        "rows": rows,
-        "timepoints": programme.timepoints.all(),
-        "can_manage": access.can_manage_programme(user, programme),
-        "roles": [Role(r).label for r in sorted(access.roles_in(user, programme))],
-        "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, "")),
-    })
+    return render(
+        request,
+        "programmes/detail.jinja",
+        {
+            "programme": programme,
+            "rows": rows,
+            "timepoints": programme.timepoints.all(),
+            "can_manage": access.can_manage_programme(user, programme),
+            "roles": [Role(r).label for r in sorted(access.roles_in(user, programme))],
+            "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, "")),
+        },
+    )
 
 
 @login_required
@@ -86,11 +95,21 @@ def programme_edit(request, slug):
         form.save()
         messages.success(request, "Programme details saved.")
         return redirect(programme)
-    return render(request, "form_page.jinja", {
-        "form": form, "errors": error_list(form), "title": "Change programme details",
-        "caption": programme.name, "submit": "Save details", "cancel": programme.get_absolute_url(),
-        "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, programme.get_absolute_url())),
-    })
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Change programme details",
+            "caption": programme.name,
+            "submit": "Save details",
+            "cancel": programme.get_absolute_url(),
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")), (programme.name, programme.get_absolute_url())
+            ),
+        },
+    )
 
 
 @login_required
@@ -104,16 +123,27 @@ def organisation_detail(request, slug, org_slug):
         }
         for team in organisation.teams.select_related("organisation__programme")
     ]
-    sponsors = Membership.objects.visible_to(request.user).filter(
-        organisation=organisation, role=Role.SPONSOR
-    ).select_related("user")
-    return render(request, "programmes/organisation.jinja", {
-        "organisation": organisation, "programme": programme, "teams": teams,
-        "sponsors": sponsors,
-        "can_manage": access.can_manage_programme(request.user, programme),
-        "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, programme.get_absolute_url()),
-                              (organisation.name, "")),
-    })
+    sponsors = (
+        Membership.objects.visible_to(request.user)
+        .filter(organisation=organisation, role=Role.SPONSOR)
+        .select_related("user")
+    )
+    return render(
+        request,
+        "programmes/organisation.jinja",
+        {
+            "organisation": organisation,
+            "programme": programme,
+            "teams": teams,
+            "sponsors": sponsors,
+            "can_manage": access.can_manage_programme(request.user, programme),
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                (organisation.name, ""),
+            ),
+        },
+    )
 
 
 @login_required
@@ -122,35 +152,56 @@ def organisation_create(request, slug):
     form = OrganisationForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         organisation = actions.create_organisation(
-            programme=programme, name=form.cleaned_data["name"],
+            programme=programme,
+            name=form.cleaned_data["name"],
             ods_code=form.cleaned_data["ods_code"],
         )
         messages.success(request, f"{organisation.name} added.")
         return redirect(organisation)
-    return render(request, "form_page.jinja", {
-        "form": form, "errors": error_list(form), "title": "Add an organisation",
-        "caption": programme.name, "submit": "Add organisation", "cancel": programme.get_absolute_url(),
-        "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, programme.get_absolute_url())),
-    })
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Add an organisation",
+            "caption": programme.name,
+            "submit": "Add organisation",
+            "cancel": programme.get_absolute_url(),
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")), (programme.name, programme.get_absolute_url())
+            ),
+        },
+    )
 
 
 @login_required
 def organisation_edit(request, slug, org_slug):
     organisation = access.organisation_for_edit(request.user, slug, org_slug)
-    form = OrganisationForm(request.POST or None, instance=organisation,
-                            programme=organisation.programme)
+    form = OrganisationForm(
+        request.POST or None, instance=organisation, programme=organisation.programme
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Organisation details saved.")
         return redirect(organisation)
-    return render(request, "form_page.jinja", {
-        "form": form, "errors": error_list(form), "title": "Change organisation details",
-        "caption": organisation.name, "submit": "Save details",
-        "cancel": organisation.get_absolute_url(),
-        "breadcrumbs": crumbs(("Home", reverse("home")),
-                              (organisation.programme.name, organisation.programme.get_absolute_url()),
-                              (organisation.name, organisation.get_absolute_url())),
-    })
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Change organisation details",
+            "caption": organisation.name,
+            "submit": "Save details",
+            "cancel": organisation.get_absolute_url(),
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")),
+                (organisation.programme.name, organisation.programme.get_absolute_url()),
+                (organisation.name, organisation.get_absolute_url()),
+            ),
+        },
+    )
 
 
 @login_required
@@ -163,19 +214,31 @@ def team_detail(request, slug, team_slug):
         .select_related("user")
         .order_by("role", "user__first_name")
     )
-    sponsors = Membership.objects.visible_to(request.user).filter(
-        organisation=team.organisation, role=Role.SPONSOR
-    ).select_related("user")
+    sponsors = (
+        Membership.objects.visible_to(request.user)
+        .filter(organisation=team.organisation, role=Role.SPONSOR)
+        .select_related("user")
+    )
     from fidelis.reviews.panels import team_review_panel
 
-    return render(request, "programmes/team.jinja", {
-        "team": team, "programme": programme, "people": people, "sponsors": sponsors,
-        "can_edit": access.can_edit_team(request.user, team),
-        "can_see_organisation": access.can_view_organisation(request.user, team.organisation),
-        "reviews": team_review_panel(request.user, team),
-        "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, programme.get_absolute_url()),
-                              (team.name, "")),
-    })
+    return render(
+        request,
+        "programmes/team.jinja",
+        {
+            "team": team,
+            "programme": programme,
+            "people": people,
+            "sponsors": sponsors,
+            "can_edit": access.can_edit_team(request.user, team),
+            "can_see_organisation": access.can_view_organisation(request.user, team.organisation),
+            "reviews": team_review_panel(request.user, team),
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                (team.name, ""),
+            ),
+        },
+    )
 
 
 @login_required
@@ -184,17 +247,30 @@ def team_create(request, slug):
     form = TeamForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         team = actions.create_team(
-            organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],
+            organisation=form.cleaned_data["organisation"],
+            name=form.cleaned_data["name"],
             area_served=form.cleaned_data["area_served"],
             staff_count=form.cleaned_data["staff_count"],
         )
-        messages.success(request, f"{team.name} added. Other teams will see it as {team.pseudonym}.")
+        messages.success(
+            request, f"{team.name} added. Other teams will see it as {team.pseudonym}."
+        )
         return redirect(team)
-    return render(request, "form_page.jinja", {
-        "form": form, "errors": error_list(form), "title": "Add a team",
-        "caption": programme.name, "submit": "Add team", "cancel": programme.get_absolute_url(),
-        "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, programme.get_absolute_url())),
-    })
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Add a team",
+            "caption": programme.name,
+            "submit": "Add team",
+            "cancel": programme.get_absolute_url(),
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")), (programme.name, programme.get_absolute_url())
+            ),
+        },
+    )
 
 
 @login_required
@@ -207,12 +283,23 @@ def team_edit(request, slug, team_slug):
         form.save()
         messages.success(request, "Team details saved.")
         return redirect(team)
-    return render(request, "form_page.jinja", {
-        "form": form, "errors": error_list(form), "title": "Change team details",
-        "caption": team.name, "submit": "Save details", "cancel": team.get_absolute_url(),
-        "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, programme.get_absolute_url()),
-                              (team.name, team.get_absolute_url())),
-    })
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Change team details",
+            "caption": team.name,
+            "submit": "Save details",
+            "cancel": team.get_absolute_url(),
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                (team.name, team.get_absolute_url()),
+            ),
+        },
+    )
 
 
 @login_required
@@ -226,20 +313,30 @@ def people(request, slug):
     by_person: dict[int, dict] = {}
     for membership in memberships:
         entry = by_person.setdefault(membership.user_id, {"user": membership.user, "roles": []})
-        entry["roles"].append(f"{membership.get_role_display()}"
-                              + (f" ({membership.team.name})" if membership.team_id else "")
-                              + (f" ({membership.organisation.name})"
-                                 if membership.organisation_id else ""))
+        entry["roles"].append(
+            f"{membership.get_role_display()}"
+            + (f" ({membership.team.name})" if membership.team_id else "")
+            + (f" ({membership.organisation.name})" if membership.organisation_id else "")
+        )
     invitations = (
         Invitation.objects.filter(programme=programme)
         .select_related("team", "organisation", "programme")
         .order_by("-created_at")[:200]
     )
-    return render(request, "programmes/people.jinja", {
-        "programme": programme, "people": list(by_person.values()), "invitations": invitations,
-        "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, programme.get_absolute_url()),
-                              ("People", "")),
-    })
+    return render(
+        request,
+        "programmes/people.jinja",
+        {
+            "programme": programme,
+            "people": list(by_person.values()),
+            "invitations": invitations,
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                ("People", ""),
+            ),
+        },
+    )
 
 
 @login_required
@@ -259,10 +356,15 @@ def person_detail(request, person_id):
         else:
             where, href = membership.programme.name, membership.programme.get_absolute_url()
         roles.append({"role": membership.get_role_display(), "where": where, "href": href})
-    return render(request, "programmes/person.jinja", {
-        "person": person, "roles": roles,
-        "breadcrumbs": crumbs(("Home", reverse("home")), (person.display_name, "")),
-    })
+    return render(
+        request,
+        "programmes/person.jinja",
+        {
+            "person": person,
+            "roles": roles,
+            "breadcrumbs": crumbs(("Home", reverse("home")), (person.display_name, "")),
+        },
+    )
 
 
 @login_required
@@ -272,17 +374,30 @@ def invite(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         invitation = actions.invite(
-            programme=programme, email=data["email"], role=data["role"],
-            team=data.get("team"), organisation=data.get("organisation"),
-            invited_by=request.user, message=data.get("message", ""),
+            programme=programme,
+            email=data["email"],
+            role=data["role"],
+            team=data.get("team"),
+            organisation=data.get("organisation"),
+            invited_by=request.user,
+            message=data.get("message", ""),
         )
         messages.success(request, f"Invitation sent to {invitation.email}.")
         return redirect("people", slug=programme.slug)
-    return render(request, "programmes/invite.jinja", {
-        "form": form, "errors": error_list(form), "programme": programme,
-        "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, programme.get_absolute_url()),
-                              ("People", reverse("people", args=[programme.slug]))),
-    })
+    return render(
+        request,
+        "programmes/invite.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "programme": programme,
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                ("People", reverse("people", args=[programme.slug])),
+            ),
+        },
+    )
 
 
 @login_required
@@ -296,36 +411,54 @@ def revoke_invitation(request, slug, invitation_id):
 
 
 def accept_invitation(request, token):
-    invitation = Invitation.objects.select_related("programme", "team", "organisation").filter(
-        token=token
-    ).first()
+    invitation = (
+        Invitation.objects.select_related("programme", "team", "organisation")
+        .filter(token=token)
+        .first()
+    )
     if invitation is None:
         raise Http404("No such invitation")
     if not invitation.is_pending:
-        return render(request, "programmes/invitation_used.jinja", {"invitation": invitation},
-                      status=410)
+        return render(
+            request, "programmes/invitation_used.jinja", {"invitation": invitation}, status=410
+        )
     if request.user.is_authenticated:
         if request.method == "POST":
             actions.accept_invitation(invitation=invitation, user=request.user)
-            messages.success(request, f"You are now {invitation.get_role_display().lower()} "
-                                      f"in {invitation.programme.name}.")
+            messages.success(
+                request,
+                f"You are now {invitation.get_role_display().lower()} "
+                f"in {invitation.programme.name}.",
+            )
             return redirect("home")
         return render(request, "programmes/accept_signed_in.jinja", {"invitation": invitation})
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = actions.accept_invitation(
-            invitation=invitation, first_name=data["first_name"], last_name=data["last_name"],
-            username=data["username"], password=data["password1"],
+            invitation=invitation,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            username=data["username"],
+            password=data["password1"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome to Fidelis. You are now "
-                                  f"{invitation.get_role_display().lower()} in "
-                                  f"{invitation.programme.name}.")
+        messages.success(
+            request,
+            f"Welcome to Fidelis. You are now "
+            f"{invitation.get_role_display().lower()} in "
+            f"{invitation.programme.name}.",
+        )
         return redirect("home")
-    return render(request, "programmes/accept.jinja", {
-        "invitation": invitation, "form": form, "errors": error_list(form),
-    })
+    return render(
+        request,
+        "programmes/accept.jinja",
+        {
+            "invitation": invitation,
+            "form": form,
+            "errors": error_list(form),
+        },
+    )
 
 
 def static_page(request, page):

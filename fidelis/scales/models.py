@@ -30,7 +30,11 @@ class FidelityScale(models.Model):
     demonstration = models.BooleanField(default=False)
     data = models.JSONField(help_text="The whole validated scale, in the file format's layout.")
     previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_versions",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_versions",
         help_text="The earlier version this one's item mapping refers to.",
     )
     imported_at = models.DateTimeField(default=timezone.now)
@@ -86,7 +90,11 @@ class Item(models.Model):
     title = models.CharField(max_length=300)
     rule_kind = models.CharField(max_length=20)
     previous_item = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The same item in the previous version of the scale, if any.",
     )
 

@@ -22,10 +22,14 @@ def _crumbs(*pairs):
 @login_required
 def scale_list(request):
     scales = FidelityScale.objects.visible_to(request.user).prefetch_related("programmes")
-    return render(request, "scales/list.jinja", {
-        "scales": scales,
-        "breadcrumbs": _crumbs(("Home", reverse("home")), ("Fidelity scales", "")),
-    })
+    return render(
+        request,
+        "scales/list.jinja",
+        {
+            "scales": scales,
+            "breadcrumbs": _crumbs(("Home", reverse("home")), ("Fidelity scales", "")),
+        },
+    )
 
 
 @login_required
@@ -36,20 +40,34 @@ def scale_detail(request, slug, version):
         {
             "section": section,
             "items": [
-                {"item": item, "rule": describe_rule(item),
-                 "href": reverse("scale_item", args=[slug, version, item.number])}
+                {
+                    "item": item,
+                    "rule": describe_rule(item),
+                    "href": reverse("scale_item", args=[slug, version, item.number]),
+                }
                 for item in section.items
             ],
         }
         for section in definition.sections
     ]
     n_items = len(definition.items)
-    return render(request, "scales/detail.jinja", {
-        "scale": scale, "definition": definition, "sections": sections, "n_items": n_items,
-        "min_total": n_items * definition.min_level, "max_total": n_items * definition.max_level,
-        "breadcrumbs": _crumbs(("Home", reverse("home")),
-                               ("Fidelity scales", reverse("scale_list")), (scale.name, "")),
-    })
+    return render(
+        request,
+        "scales/detail.jinja",
+        {
+            "scale": scale,
+            "definition": definition,
+            "sections": sections,
+            "n_items": n_items,
+            "min_total": n_items * definition.min_level,
+            "max_total": n_items * definition.max_level,
+            "breadcrumbs": _crumbs(
+                ("Home", reverse("home")),
+                ("Fidelity scales", reverse("scale_list")),
+                (scale.name, ""),
+            ),
+        },
+    )
 
 
 @login_required
@@ -64,16 +82,26 @@ def item_detail(request, slug, version, number):
     sources = {source.code: source.name for source in definition.sources}
     numbers = [i.number for i in definition.items]
     position = numbers.index(number)
-    return render(request, "scales/item.jinja", {
-        "scale": scale, "definition": definition, "item": item, "section": section,
-        "sources": sources, "rule": describe_rule(item),
-        "previous": numbers[position - 1] if position > 0 else None,
-        "next": numbers[position + 1] if position + 1 < len(numbers) else None,
-        "breadcrumbs": _crumbs(("Home", reverse("home")),
-                               ("Fidelity scales", reverse("scale_list")),
-                               (scale.name, scale.get_absolute_url()),
-                               (f"Item {item.number}", "")),
-    })
+    return render(
+        request,
+        "scales/item.jinja",
+        {
+            "scale": scale,
+            "definition": definition,
+            "item": item,
+            "section": section,
+            "sources": sources,
+            "rule": describe_rule(item),
+            "previous": numbers[position - 1] if position > 0 else None,
+            "next": numbers[position + 1] if position + 1 < len(numbers) else None,
+            "breadcrumbs": _crumbs(
+                ("Home", reverse("home")),
+                ("Fidelity scales", reverse("scale_list")),
+                (scale.name, scale.get_absolute_url()),
+                (f"Item {item.number}", ""),
+            ),
+        },
+    )
 
 
 @login_required

@@ -24,7 +24,9 @@ from fidelis.lib.scalefile import (
     parse_scale,
 )
 
-BUNDLED = Path(__file__).resolve().parents[2] / "fidelis" / "scales" / "bundled" / "crisis-demo.yaml"
+BUNDLED = (
+    Path(__file__).resolve().parents[2] / "fidelis" / "scales" / "bundled" / "crisis-demo.yaml"
+)
 
 HEADER = """\
 format: fidelis-scale/1
@@ -138,15 +140,23 @@ def test_it_defaults_partial_credit_to_a_half():
 
 def test_it_reports_several_problems_each_with_file_line_and_message():
     text = (
-        VALID.replace("sources: [CN, MG]\n            partial", "sources: [CN, XX]\n            partial")
-        .replace("thresholds: {5: 5, 4: 4, 3: 3, 2: 2, 1: 0}", "thresholds: {5: 6, 4: 4, 3: 3, 2: 2, 1: 0}")
+        VALID.replace(
+            "sources: [CN, MG]\n            partial", "sources: [CN, XX]\n            partial"
+        )
+        .replace(
+            "thresholds: {5: 5, 4: 4, 3: 3, 2: 2, 1: 0}",
+            "thresholds: {5: 6, 4: 4, 3: 3, 2: 2, 1: 0}",
+        )
         .replace("      - number: 2\n", "      - number: 1\n")
         .replace("          - letter: b\n", "          - letter: a\n")
     )
     text = text.replace("        criteria:\n", "        critera:\n", 1)
     problems = problems_of(text)
     # The typo hides the criteria, so restore it for the remaining checks.
-    assert f"scale.yaml:{line_of(text, 'critera:')}: item 1: unknown key 'critera'; did you mean 'criteria'?" in problems
+    assert (
+        f"scale.yaml:{line_of(text, 'critera:')}: item 1: unknown key 'critera'; "
+        "did you mean 'criteria'?" in problems
+    )
 
     text = text.replace("critera:", "criteria:")
     problems = problems_of(text)
@@ -159,7 +169,9 @@ def test_it_reports_several_problems_each_with_file_line_and_message():
         f"(first on line {line_of(text, 'letter: a, text')})"
     ) in problems
     assert any(
-        p.startswith(f"scale.yaml:{line_of(text, '      - number: 1', 2)}: item number 1 is used twice")
+        p.startswith(
+            f"scale.yaml:{line_of(text, '      - number: 1', 2)}: item number 1 is used twice"
+        )
         for p in problems
     )
     assert problems == sorted(problems, key=lambda p: int(p.split(":")[1]))
@@ -250,8 +262,10 @@ def test_it_rejects_bad_partial_credit(partial, expected):
 
 
 def test_it_rejects_a_criterion_that_is_both_all_sources_and_partial():
-    text = VALID.replace("            all_sources: true\n", "            all_sources: true\n"
-                         "            partial: {text: Two agree.}\n")
+    text = VALID.replace(
+        "            all_sources: true\n",
+        "            all_sources: true\n            partial: {text: Two agree.}\n",
+    )
     (problem,) = problems_of(text)
     assert "has both 'all_sources: true' and 'partial'" in problem
 
@@ -291,7 +305,10 @@ def test_it_reports_wrong_types_in_plain_words():
     )
     text = VALID.replace('version: "1.0"', "version: 1.0")
     (problem,) = problems_of(text)
-    assert problem == 'scale.yaml:4: scale: \'version\' must be text; write it in quotes, for example version: "1.0"'
+    assert (
+        problem == "scale.yaml:4: scale: 'version' must be text; write it in quotes, "
+        'for example version: "1.0"'
+    )
 
 
 def test_it_reports_missing_required_text():
@@ -306,9 +323,9 @@ def test_it_reports_missing_required_text():
 
 
 def test_it_rejects_duplicate_section_numbers_and_source_codes():
-    text = VALID.replace("  - number: 2\n    title: Care", "  - number: 1\n    title: Care").replace(
-        "{code: MG, name: Manager}", "{code: PW, name: Manager}"
-    )
+    text = VALID.replace(
+        "  - number: 2\n    title: Care", "  - number: 1\n    title: Care"
+    ).replace("{code: MG, name: Manager}", "{code: PW, name: Manager}")
     problems = problems_of(text)
     assert any("section number 1 is used twice" in p for p in problems)
     assert any("the source code 'PW' is used twice (first on line 14)" in p for p in problems)
@@ -442,3 +459,71 @@ def test_any_text_survives_the_round_trip(title, purpose, criterion):
         description=textwrap.shorten(purpose, 50) if purpose.strip() else None,
     )
     assert parse_scale(dump_scale(scale)) == scale
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_damaged_file_gives_problems_never_a_crash(data):
+    lines = VALID.splitlines(keepends=True)
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["drop", "duplicate", "garble", "dedent"]))
+        if action == "drop":
+            del lines[i]
+        elif action == "duplicate":
+            lines.insert(i, lines[i])
+        elif action == "garble":
+            lines[i] = lines[i].replace(
+                data.draw(st.sampled_from(["a", "1", ":", "-", "{", "5", "b", "true"])),
+                data.draw(st.sampled_from(["", "x", "2", "null", "[]", "'", "b"])),
+                1,
+            )
+        else:
+            lines[i] = lines[i][2:]
+        if not lines:
+            break
+    text = "".join(lines)
+    try:
+        parse_scale(text, "scale.yaml")
+    except ScaleFileError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert 1 <= problem.line <= max(len(lines), 1) + 1
+            assert str(problem).startswith(f"scale.yaml:{problem.line}: ")
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "scales.md"
+
+
+def test_the_reference_documents_every_key():
+    from fidelis.lib import scalefile
+
+    docs = DOCS.read_text(encoding="utf-8")
+    keys = {
+        *scalefile._TOP_KEYS,
+        *scalefile._SECTION_KEYS,
+        *scalefile._ITEM_KEYS,
+        *scalefile._CRITERION_KEYS,
+        *scalefile._ROUTINE_KEYS,
+        *("value", "label", "key", "min", "min_inclusive", "code", "name", "credit", "kind"),
+        *("thresholds", "anchors", "from_version"),
+        *scalefile.UNITS,
+    }
+    missing = sorted(key for key in keys if f"`{key}`" not in docs)
+    assert not missing, f"docs/scales.md does not mention {missing}"
+
+
+def test_the_documented_example_and_error_sample_are_current():
+    docs = DOCS.read_text(encoding="utf-8")
+    example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert parse_scale(example, "night-access.yaml").slug == "night-access"
+    damaged = (
+        example.replace('version: "1.0"', "version: 1.0")
+        .replace("all_sources: true", "all_source: true")
+        .replace("stricter_than: b", "stricter_than: z")
+        .replace("sources: [CN, MG]\n            partial", "sources: [CN, XX]\n            partial")
+        .replace("credit: 0.5", "credit: 1")
+        .replace("{5: 5, 4: 4", "{5: 6, 4: 4")
+    )
+    sample = docs.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    assert problems_of(damaged, "night-access.yaml") == sample

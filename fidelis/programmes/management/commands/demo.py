@@ -12,12 +12,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-serve", action="store_true",
-                            help="Build the demo and stop, without starting the web server.")
-        parser.add_argument("--port", type=int, default=8000,
-                            help="Port to serve on (default 8000).")
-        parser.add_argument("--keep", action="store_true",
-                            help="Keep an existing demo programme instead of rebuilding it.")
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="Build the demo and stop, without starting the web server.",
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="Port to serve on (default 8000)."
+        )
+        parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="Keep an existing demo programme instead of rebuilding it.",
+        )
 
     def handle(self, *args, no_serve=False, port=8000, keep=False, **options):
         self.stdout.write("Setting up the database…")
@@ -25,8 +32,9 @@ class Command(BaseCommand):
         self.stdout.write("Building the demo programme…")
         programme = build_demo(reset=not keep)
         self.stdout.write(self.style.SUCCESS(f"Demo programme ready: {programme.name}"))
-        self.stdout.write(f"\nSign in with any of these usernames and the password "
-                          f"'{DEMO_PASSWORD}':")
+        self.stdout.write(
+            f"\nSign in with any of these usernames and the password '{DEMO_PASSWORD}':"
+        )
         for line in persona_lines():
             self.stdout.write(line)
         if no_serve:

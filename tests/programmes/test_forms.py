@@ -1,0 +1,106 @@
+"""Bad input gets a clear message in the NHS error summary and changes nothing."""
+
+from fidelis.programmes.models import Invitation, Team
+from tests.conftest import page_text
+
+P = "crisis-care-2026"
+ASHBY = "ashby-crisis-resolution-team"
+
+
+def test_a_team_form_with_bad_input_shows_the_error_summary_and_saves_nothing(as_user):
+    client = as_user("manager")
+    before = Team.objects.get(slug=ASHBY)
+    response = client.post(
+        f"/programmes/{P}/teams/{ASHBY}/edit/",
+        {"area_served": "Ashby and the villages", "staff_count": "lots"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "nhsuk-error-summary" in body
+    assert "<title>Error: " in body
+    assert "Enter a whole number" in page_text(response)
+    # What the user typed is still in the form.
+    assert "Ashby and the villages" in body
+    after = Team.objects.get(slug=ASHBY)
+    assert (after.area_served, after.staff_count) == (before.area_served, before.staff_count)
+
+
+def test_an_nhs_number_in_a_free_text_field_is_refused_with_a_reason(as_user):
+    client = as_user("manager")
+    response = client.post(
+        f"/programmes/{P}/teams/{ASHBY}/edit/",
+        {"area_served": "Patient 943 476 5919 lives here", "staff_count": "20"},
+    )
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "NHS number" in text
+    assert "must not hold information that identifies patients" in text
+    assert "943 476 5919" not in Team.objects.get(slug=ASHBY).area_served
+
+
+def test_a_manager_can_change_their_teams_details(as_user):
+    response = as_user("manager").post(
+        f"/programmes/{P}/teams/{ASHBY}/edit/",
+        {"area_served": "Ashby and the northern villages", "staff_count": "25"},
+    )
+    assert response.status_code == 302
+    assert Team.objects.get(slug=ASHBY).staff_count == 25
+
+
+def test_a_manager_cannot_rename_or_move_their_team(as_user):
+    as_user("manager").post(
+        f"/programmes/{P}/teams/{ASHBY}/edit/",
+        {"name": "Renamed", "area_served": "Ashby", "staff_count": "25"},
+    )
+    assert Team.objects.get(slug=ASHBY).name == "Ashby Crisis Resolution Team"
+
+
+def test_the_lead_adds_a_team_which_gets_the_next_pseudonym(as_user, programme):
+    from fidelis.programmes.models import Organisation
+
+    organisation = Organisation.objects.filter(programme=programme).first()
+    response = as_user("lead").post(
+        f"/programmes/{P}/teams/new/",
+        {
+            "name": "Brightwater Crisis Team",
+            "organisation": organisation.pk,
+            "area_served": "Brightwater",
+            "staff_count": "12",
+        },
+    )
+    assert response.status_code == 302
+    team = Team.objects.get(name="Brightwater Crisis Team")
+    assert team.pseudonym == "Team N"
+
+
+def test_a_duplicate_team_name_is_refused(as_user, programme):
+    from fidelis.programmes.models import Organisation
+
+    organisation = Organisation.objects.filter(programme=programme).first()
+    response = as_user("lead").post(
+        f"/programmes/{P}/teams/new/",
+        {"name": "Ashby Crisis Resolution Team", "organisation": organisation.pk},
+    )
+    assert "already in the programme" in page_text(response)
+    assert Team.objects.filter(name="Ashby Crisis Resolution Team").count() == 1
+
+
+def test_an_invitation_without_its_team_is_refused_and_nothing_is_sent(as_user, mailoutbox):
+    response = as_user("lead").post(
+        f"/programmes/{P}/people/invite/",
+        {"email": "new.person@example.org", "role": "team_member"},
+    )
+    assert "Choose the team this team member works with" in page_text(response)
+    assert not Invitation.objects.filter(email="new.person@example.org").exists()
+    assert mailoutbox == []
+
+
+def test_an_invitation_with_a_bad_email_keeps_what_was_typed(as_user):
+    response = as_user("lead").post(
+        f"/programmes/{P}/people/invite/",
+        {"email": "not-an-email", "role": "evaluator", "message": "Welcome aboard"},
+    )
+    body = response.content.decode()
+    assert "Enter a valid email address" in page_text(response)
+    assert "Welcome aboard" in body
+    assert "not-an-email" in body

@@ -1,0 +1,38 @@
+"""Settings come from the environment; production mode passes Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+
+
+def run(args, **env):
+    return subprocess.run(
+        [sys.executable, "-m", "fidelis", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_mode_passes_the_deployment_checks():
+    result = run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        FIDELIS_MODE="production",
+        SECRET_KEY="a-long-random-secret-for-the-test-only-3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c",
+        ALLOWED_HOSTS="fidelis.example.nhs.uk",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = run(["check"], FIDELIS_MODE="production", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_bad_setting_gets_a_clear_message():
+    result = run(["check"], DEBUG="perhaps")
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
