@@ -10,6 +10,10 @@ from django.utils import timezone
 from fidelis.lib.scalefile import Scale
 
 
+class ScaleInUse(ValueError):
+    """A scale version that reviews have used was about to change."""
+
+
 class FidelityScaleQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Scales are reference material: every signed-in user may read them."""
@@ -52,6 +56,16 @@ class FidelityScale(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("scale", args=[self.slug, self.version])
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.is_in_use():
+            stored = FidelityScale.objects.filter(pk=self.pk).values_list("data", flat=True).first()
+            if stored != self.data:
+                raise ScaleInUse(
+                    f"{self} is used by reviews and cannot change; import the changed scale "
+                    "as a new version."
+                )
+        super().save(*args, **kwargs)
 
     @cached_property
     def definition(self) -> Scale:

@@ -1,0 +1,54 @@
+"""The scale overview and item pages explain each scoring rule in plain words."""
+
+from tests.conftest import page_text
+
+SCALE = "/scales/crisis-demo/1.0/"
+
+
+def test_the_scale_page_lists_every_section_and_item(as_user):
+    from fidelis.scales.models import FidelityScale
+
+    scale = FidelityScale.objects.get(slug="crisis-demo")
+    text = page_text(as_user("member").get(SCALE))
+    for section in scale.definition.sections:
+        assert section.title in text
+        for item in section.items:
+            assert item.title in text
+    assert "not the CORE CRT Fidelity Scale" in text
+
+
+def test_a_count_rule_with_a_skipped_count_is_stated_in_words(as_user):
+    text = page_text(as_user("manager").get(SCALE + "items/6/"))
+    assert "All 7 criteria met: score 5" in text
+    assert "4 or 5 met: score 3" in text
+
+
+def test_partial_all_source_stricter_and_routine_data_criteria_are_explained(as_user):
+    text = page_text(as_user("manager").get(SCALE + "items/2/"))
+    assert "stricter version of criterion" in text
+    assert "Routine data can suggest this" in text
+    text = page_text(as_user("manager").get(SCALE + "items/1/"))
+    assert "Partly met:" in text
+    assert "All of these must agree" in text
+
+
+def test_an_anchor_item_shows_each_levels_description(as_user):
+    from fidelis.scales.models import FidelityScale
+
+    scale = FidelityScale.objects.get(slug="crisis-demo").definition
+    anchored = next(item for item in scale.items if item.rule.kind == "anchors")
+    text = page_text(as_user("member").get(f"{SCALE}items/{anchored.number}/"))
+    for description in anchored.rule.anchors.values():
+        assert " ".join(description.split()) in text
+
+
+def test_the_scale_downloads_as_a_file_that_validates(as_user):
+    from fidelis.lib.scalefile import parse_scale
+
+    response = as_user("lead").get(SCALE + "download/")
+    assert response["Content-Disposition"].endswith('crisis-demo-1.0.yaml"')
+    assert parse_scale(response.content.decode()).slug == "crisis-demo"
+
+
+def test_an_unknown_item_is_not_found(as_user):
+    assert as_user("lead").get(SCALE + "items/99/").status_code == 404
