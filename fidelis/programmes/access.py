@@ -270,3 +270,133 @@ def person_for_view(user, person_id: int):
     if person is None or not can_view_person(user, person):
         raise Http404("No such person")
     return person
+
+
+# Reviews ----------------------------------------------------------------------------------
+#
+# - The programme lead sees every review. Panel members see the reviews they are on.
+# - A team's facilitators and managers see its reviews being planned and prepared (the
+#   date, the panel, the checklist of what to send) but no rating before finalising.
+# - Everyone else who may open the team's page (team members, senior sponsors, reviewers
+#   not on the panel) sees a review only once it is finalised.
+# - Independent ratings are blind: a panel member sees only their own until they submit.
+
+
+def _review_programme_id(review) -> int:
+    return review.team.organisation.programme_id
+
+
+def _on_panel(user, review) -> bool:
+    return any(member.user_id == user.pk for member in review.panel.all())
+
+
+def reviews_visible_to(user, queryset=None):
+    from fidelis.reviews.models import Review, Status
+
+    queryset = Review.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    s = scopes(user)
+    led = [p for p, roles in s.programme_roles.items() if Role.LEAD in roles]
+    close_teams = [
+        t for t, roles in s.team_roles.items() if roles & {Role.FACILITATOR, Role.TEAM_MANAGER}
+    ]
+    return queryset.filter(
+        Q(team__organisation__programme_id__in=led)
+        | Q(panel__user=user)
+        | Q(team_id__in=close_teams)
+        | Q(status=Status.FINALISED, team__in=teams_visible_to(user, Team.objects.all()))
+    ).distinct()
+
+
+def can_view_review(user, review) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or has_role(user, review.team.organisation.programme, Role.LEAD):
+        return True
+    if _on_panel(user, review):
+        return True
+    roles = scopes(user).team_roles.get(review.team_id, set())
+    if roles & {Role.FACILITATOR, Role.TEAM_MANAGER}:
+        return True
+    return review.is_finalised and can_view_team(user, review.team)
+
+
+def can_manage_review(user, review) -> bool:
+    """Plan, prepare and move the review through its stages: the lead and the panel."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or has_role(user, review.team.organisation.programme, Role.LEAD)
+        or _on_panel(user, review)
+    )
+
+
+def panel_place(user, review):
+    for member in review.panel.all():
+        if member.user_id == user.pk:
+            return member
+    return None
+
+
+def can_rate(user, review) -> bool:
+    from fidelis.reviews.models import Status
+
+    place = panel_place(user, review)
+    return place is not None and not place.has_submitted and review.status == Status.RATING
+
+
+def can_see_all_ratings(user, review) -> bool:
+    """Blind rating: others' independent ratings stay hidden until you submit your own."""
+    from fidelis.reviews.models import Status
+
+    if not can_view_review(user, review):
+        return False
+    place = panel_place(user, review)
+    if place is not None:
+        return place.has_submitted or review.has_reached(Status.CONSENSUS)
+    if user.is_superuser or has_role(user, review.team.organisation.programme, Role.LEAD):
+        return True
+    return False
+
+
+def can_edit_consensus(user, review) -> bool:
+    from fidelis.reviews.models import Status
+
+    return review.status in (Status.CONSENSUS, Status.REPORT) and can_manage_review(user, review)
+
+
+def can_view_report(user, review) -> bool:
+    if review.is_finalised:
+        return can_view_review(user, review)
+    return can_manage_review(user, review)
+
+
+def can_amend(user, review) -> bool:
+    return review.is_finalised and can_manage_review(user, review)
+
+
+def review_for_view(user, review_id: int):
+    from fidelis.reviews.models import Review
+
+    review = (
+        Review.objects.select_related(
+            "team__organisation__programme", "timepoint", "scale", "finalised_by"
+        )
+        .prefetch_related("panel__user")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None or not can_view_review(user, review):
+        raise Http404("No such review")
+    return review
+
+
+def review_for_management(user, review_id: int):
+    review = review_for_view(user, review_id)
+    if not can_manage_review(user, review):
+        raise PermissionDenied("Only the programme lead and the review panel can do this.")
+    return review

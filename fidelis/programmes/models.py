@@ -254,14 +254,14 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=list(TEAM_ROLES), team__isnull=False, organisation__isnull=True)
+                    Q(role__in=sorted(TEAM_ROLES), team__isnull=False, organisation__isnull=True)
                     | Q(
-                        role__in=list(ORGANISATION_ROLES),
+                        role__in=sorted(ORGANISATION_ROLES),
                         organisation__isnull=False,
                         team__isnull=True,
                     )
                     | Q(
-                        role__in=list(PROGRAMME_ROLES), organisation__isnull=True, team__isnull=True
+                        role__in=sorted(PROGRAMME_ROLES), organisation__isnull=True, team__isnull=True
                     )
                 ),
                 name="membership_scope_matches_role",

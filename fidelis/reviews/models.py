@@ -1,10 +1,274 @@
+"""Fidelity reviews: the panel, preparation, blind independent ratings, consensus,
+the feedback report and amendments after finalising."""
+
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from fidelis.validators import SafeCharField, SafeTextField
+
+
+class Status(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    PREPARATION = "preparation", "Preparation"
+    RATING = "rating", "Independent rating"
+    CONSENSUS = "consensus", "Consensus"
+    REPORT = "report", "Report"
+    FINALISED = "finalised", "Finalised"
+
+
+STATUS_ORDER = [s.value for s in Status]
+
+
+class PanelRole(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    RESEARCHER = "researcher", "Researcher"
+    EXPERT = "expert", "Expert by experience"
+
+
+class Decision(models.TextChoices):
+    MET = "met", "Met"
+    PARTIAL = "partial", "Partly met"
+    NOT_MET = "not_met", "Not met"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from fidelis.programmes import access
+
+        return access.reviews_visible_to(user, self)
+
+    def finalised(self):
+        return self.filter(status=Status.FINALISED)
 
 
 class Review(models.Model):
-    """A fidelity review of one team at one timepoint."""
+    """A fidelity review of one team at one programme timepoint."""
 
     team = models.ForeignKey("programmes.Team", on_delete=models.CASCADE, related_name="reviews")
+    timepoint = models.ForeignKey(
+        "programmes.ReviewTimepoint", on_delete=models.PROTECT, related_name="reviews"
+    )
     scale = models.ForeignKey(
         "scales.FidelityScale", on_delete=models.PROTECT, related_name="reviews"
     )
+    visit_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    recommendations = SafeTextField(
+        blank=True, help_text="The panel's recommendations to the team, one per paragraph."
+    )
+    report_version = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReviewQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visit_date", "team__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "timepoint"], name="one_review_per_timepoint")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team.name}, {self.timepoint.label} review"
+
+    def get_absolute_url(self) -> str:
+        return reverse("review", args=[self.pk])
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.status == Status.FINALISED
+
+    def has_reached(self, status: str) -> bool:
+        return STATUS_ORDER.index(self.status) >= STATUS_ORDER.index(status)
+
+
+class PanelMember(models.Model):
+    """A reviewer on a review's panel, with their role and whether they have submitted."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="panel")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_places"
+    )
+    role = models.CharField(max_length=20, choices=PanelRole.choices)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="one_place_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def has_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class PreparationItem(models.Model):
+    """One line of the preparation checklist: a document the team sends, or an interview
+    on the day's schedule."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document the team sends"
+        INTERVIEW = "interview", "Interview on the day"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="preparation")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    label = SafeCharField(max_length=200)
+    time = models.TimeField(null=True, blank=True, help_text="For interviews: when it starts.")
+    done = models.BooleanField(default=False)
+    notes = SafeCharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["review", "kind", "order", "time"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class RoutineValue(models.Model):
+    """A routine-data figure the team supplied for a criterion that routine data can decide."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="routine_values")
+    criterion = models.ForeignKey(
+        "scales.Criterion", on_delete=models.PROTECT, related_name="routine_values"
+    )
+    value = models.FloatField()
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_routine_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+
+class Rating(models.Model):
+    """One reviewer's independent rating of one item: criteria decisions give the score."""
+
+    panel_member = models.ForeignKey(PanelMember, on_delete=models.CASCADE,
+                                     related_name="ratings")
+    item = models.ForeignKey("scales.Item", on_delete=models.PROTECT, related_name="ratings")
+    anchor_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = SafeTextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["panel_member", "item__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel_member", "item"], name="one_rating_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.panel_member.user} on item {self.item.number}: {self.score}"
+
+
+class CriterionRating(models.Model):
+    """A reviewer's decision on one criterion, with the evidence sources that support it."""
+
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="criteria")
+    criterion = models.ForeignKey("scales.Criterion", on_delete=models.PROTECT,
+                                  related_name="+")
+    status = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    sources = models.JSONField(default=list, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "criterion"], name="one_decision_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.status or 'undecided'}"
+
+
+class ConsensusItem(models.Model):
+    """The panel's agreed rating of one item, with its rationale."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="consensus")
+    item = models.ForeignKey("scales.Item", on_delete=models.PROTECT, related_name="+")
+    anchor_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    rationale = SafeTextField(blank=True)
+    agreed = models.BooleanField(default=False)
+    # Optimistic locking: a save must name the version it started from.
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "item__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "item"], name="one_consensus_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review}: item {self.item.number} = {self.score}"
+
+
+class ConsensusCriterion(models.Model):
+    """The agreed decision on one criterion."""
+
+    consensus = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE,
+                                  related_name="criteria")
+    criterion = models.ForeignKey("scales.Criterion", on_delete=models.PROTECT,
+                                  related_name="+")
+    status = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    sources = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consensus", "criterion"], name="one_agreed_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.status or 'undecided'}"
+
+
+class Amendment(models.Model):
+    """A change made after the review was finalised, with the reason for it."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="amendments")
+    item = models.ForeignKey("scales.Item", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    what = SafeCharField(max_length=300)
+    before = SafeTextField(blank=True)
+    after = SafeTextField(blank=True)
+    reason = SafeTextField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["review", "made_at"]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.what}"

@@ -1,13 +1,14 @@
 """Fidelity scales as stored: the validated file data plus rows for each section, item and
 criterion, so reviews can refer to them."""
 
-from functools import cached_property
-
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from fidelis.lib.scalefile import Scale
+
+
+_DEFINITIONS: dict[tuple, Scale] = {}
 
 
 class ScaleInUse(ValueError):
@@ -67,9 +68,17 @@ class FidelityScale(models.Model):
                 )
         super().save(*args, **kwargs)
 
-    @cached_property
+    @property
     def definition(self) -> Scale:
-        return Scale.from_dict(self.data)
+        # Rebuilding a scale from JSON is not free and pages touch it per row; stored
+        # versions never change once used, so one parsed copy per version is kept.
+        key = (self.pk, self.imported_at)
+        cached = _DEFINITIONS.get(key)
+        if cached is None or self.pk is None:
+            cached = Scale.from_dict(self.data)
+            if self.pk is not None:
+                _DEFINITIONS[key] = cached
+        return cached
 
     def is_in_use(self) -> bool:
         """True once any review has used this version; it may then never change."""

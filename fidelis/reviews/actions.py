@@ -1,0 +1,385 @@
+"""Writes in a review's life: planning, rating, consensus, finalising, amendments."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from fidelis.lib.scoring import CriterionDecision, score_item
+from fidelis.reviews.models import (
+    Amendment,
+    ConsensusCriterion,
+    ConsensusItem,
+    CriterionRating,
+    PanelMember,
+    PreparationItem,
+    Rating,
+    Review,
+    RoutineValue,
+    Status,
+)
+from fidelis.scales.models import Criterion, Item
+
+DEFAULT_DOCUMENTS = [
+    "About ten anonymised case notes of people recently cared for by the team",
+    "Operational policy and procedures",
+    "Routine data for the last six months (referrals, response times, admissions, "
+    "discharges)",
+    "Staff list with professions and whole-time equivalents (no personal details)",
+    "Training records summary",
+]
+DEFAULT_INTERVIEWS = [
+    (datetime.time(9, 30), "Team manager"),
+    (datetime.time(10, 30), "Staff group"),
+    (datetime.time(12, 0), "Service users (about six)"),
+    (datetime.time(13, 30), "Family members and carers (about six)"),
+    (datetime.time(14, 30), "Managers of linked services (wards, community teams, GPs)"),
+    (datetime.time(15, 30), "Panel meets to compare notes"),
+]
+
+
+class ReviewError(ValueError):
+    """An action that the review's current state does not allow; the message says why."""
+
+
+class StaleConsensus(ReviewError):
+    """Someone else saved this consensus item after the editor opened it."""
+
+    def __init__(self, current: ConsensusItem):
+        who = current.updated_by.display_name if current.updated_by else "someone else"
+        super().__init__(
+            f"{who} saved item {current.item.number} after you opened it. Their version is "
+            "shown below; your changes were not saved. Check theirs, then make your changes "
+            "again."
+        )
+        self.current = current
+
+
+@transaction.atomic
+def plan_review(*, team, timepoint, visit_date, panel, by) -> Review:
+    """Plan a review. `panel` is a list of (user, panel role) pairs."""
+    programme = team.organisation.programme
+    if programme.scale is None:
+        raise ReviewError("Choose the programme's fidelity scale before planning reviews.")
+    if Review.objects.filter(team=team, timepoint=timepoint).exists():
+        raise ReviewError(f"{team.name} already has a {timepoint.label} review.")
+    if not panel:
+        raise ReviewError("A review needs at least one reviewer on its panel.")
+    users = [user.pk for user, _ in panel]
+    if len(set(users)) != len(users):
+        raise ReviewError("Each reviewer can be on the panel only once.")
+    review = Review.objects.create(
+        team=team, timepoint=timepoint, scale=programme.scale, visit_date=visit_date,
+        created_by=by,
+    )
+    PanelMember.objects.bulk_create(
+        PanelMember(review=review, user=user, role=role) for user, role in panel
+    )
+    PreparationItem.objects.bulk_create(
+        [PreparationItem(review=review, kind=PreparationItem.Kind.DOCUMENT, label=label,
+                         order=i) for i, label in enumerate(DEFAULT_DOCUMENTS)]
+        + [PreparationItem(review=review, kind=PreparationItem.Kind.INTERVIEW, label=label,
+                           time=time, order=i)
+           for i, (time, label) in enumerate(DEFAULT_INTERVIEWS)]
+    )
+    return review
+
+
+def _lock(review: Review) -> Review:
+    return Review.objects.select_for_update().get(pk=review.pk)
+
+
+@transaction.atomic
+def advance(*, review: Review, by) -> Review:
+    """Move the review to its next stage, when the current one allows it."""
+    review = _lock(review)
+    if review.status == Status.PLANNED:
+        review.status = Status.PREPARATION
+    elif review.status == Status.PREPARATION:
+        review.status = Status.RATING
+    elif review.status == Status.RATING:
+        waiting = review.panel.filter(submitted_at__isnull=True).select_related("user")
+        if waiting:
+            names = ", ".join(m.user.display_name for m in waiting)
+            raise ReviewError(f"Consensus starts when every reviewer has submitted: waiting "
+                              f"for {names}.")
+        _open_consensus(review)
+        review.status = Status.CONSENSUS
+    elif review.status == Status.CONSENSUS:
+        open_items = review.consensus.filter(agreed=False).count()
+        if open_items:
+            raise ReviewError(f"{open_items} item{'s' if open_items != 1 else ''} still "
+                              "need an agreed score before the report.")
+        review.status = Status.REPORT
+    else:
+        raise ReviewError("Use 'Finalise report' to finish the review.")
+    review.save(update_fields=["status"])
+    return review
+
+
+def decisions_of(rows) -> dict[str, CriterionDecision]:
+    return {
+        row.criterion.letter: CriterionDecision(row.status or None, frozenset(row.sources or []))
+        for row in rows
+    }
+
+
+def _rating_for(panel_member: PanelMember, item: Item) -> Rating:
+    rating, _ = Rating.objects.select_for_update().get_or_create(
+        panel_member=panel_member, item=item
+    )
+    return rating
+
+
+def _rescore(rating_or_consensus, item: Item, rows) -> int | None:
+    definition = item.definition
+    if definition.rule.kind == "anchors":
+        level = rating_or_consensus.anchor_level
+        return score_item(definition, anchor_level=level).score if level else None
+    return score_item(definition, decisions_of(rows)).score
+
+
+@transaction.atomic
+def record_rating(*, panel_member: PanelMember, item: Item, decisions: dict | None = None,
+                  anchor_level: int | None = None, notes: str | None = None) -> Rating:
+    """Save part or all of a reviewer's rating of one item. `decisions` maps criterion
+    letter -> (status or "", list of source codes). Only what is given changes, so two
+    browser tabs saving different criteria do not undo each other."""
+    review = panel_member.review
+    if review.status != Status.RATING:
+        raise ReviewError("Ratings can be changed only while the review is at the rating stage.")
+    if PanelMember.objects.filter(pk=panel_member.pk, submitted_at__isnull=False).exists():
+        raise ReviewError("You have submitted your ratings; they can no longer change.")
+    rating = _rating_for(panel_member, item)
+    criteria = {c.letter: c for c in item.criteria.all()}
+    definition = item.definition
+    known_sources = set(review.scale.definition.source_codes)
+    if decisions:
+        for letter, (status, sources) in decisions.items():
+            if letter not in criteria:
+                raise ReviewError(f"Item {item.number} has no criterion '{letter}'.")
+            if status and status not in ("met", "partial", "not_met"):
+                raise ReviewError(f"'{status}' is not a decision.")
+            if status == "partial" and definition.criterion(letter).partial is None:
+                raise ReviewError(f"Criterion {letter} cannot be partly met.")
+            unknown = set(sources) - known_sources
+            if unknown:
+                raise ReviewError(f"Unknown evidence source {', '.join(sorted(unknown))}.")
+            CriterionRating.objects.update_or_create(
+                rating=rating, criterion=criteria[letter],
+                defaults={"status": status or "", "sources": sorted(sources)},
+            )
+    fields = ["score", "updated_at"]
+    if anchor_level is not None:
+        if anchor_level and anchor_level not in review.scale.definition.level_values:
+            raise ReviewError(f"{anchor_level} is not a level of this scale.")
+        rating.anchor_level = anchor_level or None
+        fields.append("anchor_level")
+    if notes is not None:
+        rating.notes = notes
+        fields.append("notes")
+    rows = rating.criteria.select_related("criterion")
+    rating.score = _rescore(rating, item, rows)
+    rating.updated_at = timezone.now()
+    rating.save(update_fields=fields)
+    return rating
+
+
+@transaction.atomic
+def submit_ratings(*, panel_member: PanelMember) -> PanelMember:
+    """Submit a reviewer's independent ratings; they are then fixed and others' are visible."""
+    panel_member = PanelMember.objects.select_for_update().get(pk=panel_member.pk)
+    review = panel_member.review
+    if review.status != Status.RATING:
+        raise ReviewError("Ratings can be submitted only at the rating stage.")
+    if panel_member.has_submitted:
+        return panel_member
+    scored = set(
+        panel_member.ratings.filter(score__isnull=False).values_list("item__number", flat=True)
+    )
+    missing = [n for n in review.scale.items.values_list("number", flat=True) if n not in scored]
+    if missing:
+        shown = ", ".join(str(n) for n in missing[:10]) + ("…" if len(missing) > 10 else "")
+        raise ReviewError(f"Rate every item before submitting. Items still without a score: "
+                          f"{shown}.")
+    panel_member.submitted_at = timezone.now()
+    panel_member.save(update_fields=["submitted_at"])
+    if not review.panel.filter(submitted_at__isnull=True).exists():
+        advance(review=review, by=panel_member.user)
+    return panel_member
+
+
+def _open_consensus(review: Review) -> None:
+    """Start consensus from the independent ratings: where every reviewer made the same
+    decision on a criterion, it is filled in; everything else is left for the panel."""
+    items = list(review.scale.items.prefetch_related("criteria"))
+    ratings = (
+        Rating.objects.filter(panel_member__review=review)
+        .select_related("item")
+        .prefetch_related("criteria__criterion")
+    )
+    by_item: dict[int, list[Rating]] = {}
+    for rating in ratings:
+        by_item.setdefault(rating.item_id, []).append(rating)
+    consensus_rows, criterion_rows = [], []
+    for item in items:
+        item_ratings = by_item.get(item.pk, [])
+        levels = {r.anchor_level for r in item_ratings}
+        consensus = ConsensusItem(
+            review=review, item=item,
+            anchor_level=levels.pop() if len(levels) == 1 else None,
+        )
+        consensus_rows.append(consensus)
+        for criterion in item.criteria.all():
+            decisions = {
+                (row.status, tuple(row.sources))
+                for r in item_ratings for row in r.criteria.all()
+                if row.criterion_id == criterion.pk
+            }
+            status, sources = decisions.pop() if len(decisions) == 1 else ("", ())
+            criterion_rows.append((consensus, ConsensusCriterion(
+                criterion=criterion, status=status, sources=list(sources))))
+    ConsensusItem.objects.bulk_create(consensus_rows)
+    for consensus, row in criterion_rows:
+        row.consensus = consensus
+    ConsensusCriterion.objects.bulk_create(row for _, row in criterion_rows)
+    for consensus in consensus_rows:
+        rows = [row for c, row in criterion_rows if c is consensus]
+        for row in rows:
+            row.criterion = next(c for c in consensus.item.criteria.all()
+                                 if c.pk == row.criterion_id)
+        consensus.score = _rescore(consensus, consensus.item, rows)
+    ConsensusItem.objects.bulk_update(consensus_rows, ["score"])
+
+
+@transaction.atomic
+def save_consensus(*, consensus: ConsensusItem, expected_version: int, decisions: dict,
+                   anchor_level: int | None, rationale: str, agreed: bool, by,
+                   amendment_reason: str | None = None) -> ConsensusItem:
+    """Save the panel's agreed rating of an item. A save based on an older version than the
+    one stored is refused (StaleConsensus), never silently applied."""
+    current = (ConsensusItem.objects.select_for_update().select_related("item", "updated_by",
+                                                                         "review")
+               .get(pk=consensus.pk))
+    review = current.review
+    if review.is_finalised and amendment_reason is None:
+        raise ReviewError("This review is finalised: changes are made as amendments with a "
+                          "reason.")
+    if not review.is_finalised and review.status not in (Status.CONSENSUS, Status.REPORT):
+        raise ReviewError("Consensus opens when every reviewer has submitted.")
+    if current.version != expected_version:
+        raise StaleConsensus(current)
+    item = current.item
+    definition = item.definition
+    before_score, before_rationale = current.score, current.rationale
+    rows = {row.criterion.letter: row
+            for row in current.criteria.select_related("criterion")}
+    before_decisions = {k: (r.status, list(r.sources)) for k, r in rows.items()}
+    for letter, (status, sources) in decisions.items():
+        if letter not in rows:
+            raise ReviewError(f"Item {item.number} has no criterion '{letter}'.")
+        if status == "partial" and definition.criterion(letter).partial is None:
+            raise ReviewError(f"Criterion {letter} cannot be partly met.")
+        rows[letter].status = status or ""
+        rows[letter].sources = sorted(sources)
+    ConsensusCriterion.objects.bulk_update(rows.values(), ["status", "sources"])
+    if definition.rule.kind == "anchors":
+        current.anchor_level = anchor_level or None
+    current.rationale = rationale
+    current.score = _rescore(current, item, list(rows.values()))
+    if agreed and current.score is None:
+        raise ReviewError(f"Item {item.number} needs every criterion decided (or a level "
+                          "chosen) before it can be agreed.")
+    current.agreed = agreed
+    current.version += 1
+    current.updated_by = by
+    current.updated_at = timezone.now()
+    current.save(update_fields=[
+        "anchor_level", "rationale", "score", "agreed", "version", "updated_by", "updated_at"])
+    if amendment_reason is not None:
+        after_decisions = {k: (r.status, list(r.sources)) for k, r in rows.items()}
+        changed = [k for k in rows if before_decisions[k] != after_decisions[k]]
+        parts = []
+        if before_score != current.score:
+            parts.append(f"score {before_score} to {current.score}")
+        if changed:
+            parts.append("criteria " + ", ".join(changed))
+        if before_rationale != current.rationale:
+            parts.append("rationale")
+        Amendment.objects.create(
+            review=review, item=item,
+            what=f"Item {item.number}: " + ("; ".join(parts) or "no change"),
+            before=f"Score {before_score}. {before_rationale}".strip(),
+            after=f"Score {current.score}. {current.rationale}".strip(),
+            reason=amendment_reason, made_by=by,
+        )
+        Review.objects.filter(pk=review.pk).update(report_version=review.report_version + 1)
+    return current
+
+
+@transaction.atomic
+def amend(*, consensus: ConsensusItem, expected_version: int, decisions: dict,
+          anchor_level: int | None, rationale: str, reason: str, by) -> ConsensusItem:
+    """Change a finalised review's item. The reason is kept and shown on the report."""
+    if not consensus.review.is_finalised:
+        raise ReviewError("Only a finalised review is amended; change the consensus instead.")
+    if not (reason or "").strip():
+        raise ReviewError("Give the reason for the amendment.")
+    return save_consensus(
+        consensus=consensus, expected_version=expected_version, decisions=decisions,
+        anchor_level=anchor_level, rationale=rationale, agreed=True, by=by,
+        amendment_reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def save_recommendations(*, review: Review, recommendations: str, by,
+                         reason: str | None = None) -> Review:
+    """The panel's recommendations; after finalising, only as an amendment with a reason."""
+    review = _lock(review)
+    if review.is_finalised:
+        if not (reason or "").strip():
+            raise ReviewError("This review is finalised: give the reason for the amendment.")
+        Amendment.objects.create(review=review, what="Recommendations",
+                                 before=review.recommendations, after=recommendations,
+                                 reason=reason.strip(), made_by=by)
+        review.report_version += 1
+    review.recommendations = recommendations
+    review.save(update_fields=["recommendations", "report_version"])
+    return review
+
+
+@transaction.atomic
+def finalise(*, review: Review, by) -> Review:
+    review = _lock(review)
+    if review.status != Status.REPORT:
+        raise ReviewError("A review is finalised from the report stage, once every item has "
+                          "an agreed score.")
+    if review.consensus.filter(agreed=False).exists():
+        raise ReviewError("Every item needs an agreed score before finalising.")
+    review.status = Status.FINALISED
+    review.finalised_at = timezone.now()
+    review.finalised_by = by
+    review.report_version += 1
+    review.save(update_fields=["status", "finalised_at", "finalised_by", "report_version"])
+    return review
+
+
+@transaction.atomic
+def set_routine_value(*, review: Review, criterion: Criterion, value: float | None,
+                      by) -> None:
+    if review.is_finalised:
+        raise ReviewError("This review is finalised.")
+    if value is None:
+        RoutineValue.objects.filter(review=review, criterion=criterion).delete()
+    else:
+        RoutineValue.objects.update_or_create(
+            review=review, criterion=criterion, defaults={"value": value, "entered_by": by}
+        )
+
+
+@transaction.atomic
+def toggle_preparation(*, item: PreparationItem, done: bool) -> PreparationItem:
+    item.done = done
+    item.save(update_fields=["done"])
+    return item
