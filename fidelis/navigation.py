@@ -21,6 +21,7 @@ def navigation(request) -> list[dict]:
         )
         if access.can_manage_programme(user, programme):
             items.append({"text": "People", "href": reverse("people", args=[programme.slug])})
+    items.append({"text": "Reviews", "href": reverse("review_list")})
     items.append({"text": "Fidelity scales", "href": reverse("scale_list")})
     path = request.path
     for item in items:

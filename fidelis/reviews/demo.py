@@ -1,6 +1,50 @@
-"""Demo reviews for the demo programme."""
+"""Demo reviews for the demo programme.
+
+Every demo team has finalised baseline, 6-month and 12-month reviews, except Corran Home
+Treatment Team, whose 12-month review is at the independent rating stage: the researcher
+has submitted, while the `reviewer` persona has rated about two thirds of the items and the
+`expert` persona about a third, so a newcomer can carry on rating and see the panel disagree.
+"""
+
+from fidelis.programmes.models import Team
+from fidelis.reviews.models import PanelRole
+from fidelis.reviews.synthetic import InProgress, PanelPool, Seat, build_reviews
+
+IN_PROGRESS_TEAM = "Corran Home Treatment Team"
+IN_PROGRESS_TIMEPOINT = "12m"
 
 
 def build_demo_reviews(*, programme, rng, personas, reviewers) -> None:
     """Baseline, 6-month and 12-month reviews for the demo teams."""
-    return None
+    clinicians = [personas["reviewer"]]
+    researchers, experts = [], [personas["expert"]]
+    for user in reviewers:
+        title = (user.job_title or "").lower()
+        if "expert" in title:
+            experts.append(user)
+        elif "research" in title:
+            researchers.append(user)
+        else:
+            clinicians.append(user)
+    pool = PanelPool(clinicians=clinicians, researchers=researchers, experts=experts)
+    teams = list(Team.objects.in_programme(programme).order_by("name"))
+    corran = next(t for t in teams if t.name == IN_PROGRESS_TEAM)
+    researcher = researchers[0] if researchers else clinicians[-1]
+    in_progress = {
+        (corran.pk, IN_PROGRESS_TIMEPOINT): InProgress(
+            panel=(
+                Seat(personas["reviewer"], PanelRole.CLINICIAN, rated_share=2 / 3, submitted=False),
+                Seat(researcher, PanelRole.RESEARCHER),
+                Seat(personas["expert"], PanelRole.EXPERT, rated_share=1 / 3, submitted=False),
+            )
+        )
+    }
+    build_reviews(
+        programme=programme,
+        teams=teams,
+        timepoints=list(programme.timepoints.all()),
+        rng=rng,
+        panel_pool=pool,
+        in_progress=in_progress,
+        by=personas["lead"],
+    )

@@ -1,6 +1,123 @@
 """Review-related next steps on the home page."""
 
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from fidelis.programmes.models import Role
+from fidelis.reviews.models import PanelMember, Review, Status
+
+
+def _link(text, href, meta=""):
+    from fidelis.programmes.home import Link
+
+    return Link(text, href, meta)
+
 
 def extend_section(section, role, user, group) -> None:
     """Add review tasks to a home page section (reviews to rate, reports to read)."""
-    return None
+    programme = section.programme
+    if role in (Role.REVIEWER, Role.EXPERT_REVIEWER):
+        places = (
+            PanelMember.objects.filter(user=user, review__team__organisation__programme=programme)
+            .exclude(review__status=Status.FINALISED)
+            .select_related("review__team", "review__timepoint")
+            .annotate(rated=Count("ratings", filter=Q(ratings__score__isnull=False)))
+        )
+        n_items = programme.scale.items.count() if programme.scale else 0
+        for place in places:
+            review = place.review
+            name = f"{review.team.name}, {review.timepoint.label} review"
+            if review.status == Status.RATING and not place.has_submitted:
+                left = n_items - place.rated
+                section.next_steps.append(
+                    _link(
+                        f"Rate {left} more item{'s' if left != 1 else ''}: {name}",
+                        reverse("rate_index", args=[review.pk]),
+                        f"You have rated {place.rated} of {n_items}. Others' ratings stay hidden "
+                        "until you submit.",
+                    )
+                )
+            elif review.status == Status.RATING:
+                section.next_steps.append(
+                    _link(
+                        f"Waiting for the rest of the panel: {name}",
+                        review.get_absolute_url(),
+                        "Consensus opens when everyone has submitted.",
+                    )
+                )
+            elif review.status == Status.CONSENSUS:
+                section.next_steps.append(
+                    _link(
+                        f"Agree consensus scores: {name}",
+                        reverse("consensus_index", args=[review.pk]),
+                    )
+                )
+            elif review.status == Status.REPORT:
+                section.next_steps.append(
+                    _link(
+                        f"Finish and finalise the report: {name}",
+                        reverse("review_report", args=[review.pk]),
+                    )
+                )
+            else:
+                section.next_steps.append(
+                    _link(
+                        f"Upcoming: {name} on {review.visit_date:%-d %B %Y}",
+                        review.get_absolute_url(),
+                    )
+                )
+        section.links.append(
+            _link("Inter-rater agreement", reverse("agreement", args=[programme.slug]))
+        )
+        section.links.append(_link("All your reviews", reverse("review_list")))
+    elif role == Role.LEAD:
+        active = (
+            Review.objects.filter(team__organisation__programme=programme)
+            .exclude(status=Status.FINALISED)
+            .count()
+        )
+        finalised = Review.objects.filter(
+            team__organisation__programme=programme, status=Status.FINALISED
+        ).count()
+        section.facts.insert(2, ("Reviews", f"{finalised} finalised, {active} in progress"))
+        section.links.append(_link("Plan a review", reverse("review_plan", args=[programme.slug])))
+        section.links.append(_link("All reviews", reverse("review_list")))
+        section.links.append(
+            _link("Inter-rater agreement", reverse("agreement", args=[programme.slug]))
+        )
+    elif role == Role.EVALUATOR:
+        section.links.append(
+            _link(
+                "Inter-rater agreement (pseudonymised)", reverse("agreement", args=[programme.slug])
+            )
+        )
+    elif role in (Role.FACILITATOR, Role.TEAM_MANAGER, Role.TEAM_MEMBER, Role.SPONSOR):
+        if role == Role.SPONSOR:
+            teams = [t.pk for m in group for t in m.organisation.teams.all()]
+        else:
+            teams = [m.team_id for m in group]
+        reviews = (
+            Review.objects.filter(team_id__in=teams)
+            .select_related("team", "timepoint")
+            .order_by("team__name", "-visit_date")
+        )
+        latest: dict[int, Review] = {}
+        for review in reviews:
+            if review.status == Status.FINALISED:
+                latest.setdefault(review.team_id, review)
+            elif role in (Role.FACILITATOR, Role.TEAM_MANAGER):
+                section.next_steps.append(
+                    _link(
+                        f"Prepare for the {review.timepoint.label} review of {review.team.name} "
+                        f"({review.visit_date:%-d %B %Y})",
+                        review.get_absolute_url(),
+                        "Check the list of what the team sends and the day's schedule.",
+                    )
+                )
+        for review in latest.values():
+            section.links.append(
+                _link(
+                    f"Latest feedback report: {review.team.name}, {review.timepoint.label}",
+                    reverse("review_report", args=[review.pk]),
+                )
+            )

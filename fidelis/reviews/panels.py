@@ -1,6 +1,33 @@
 """Review summaries shown on other apps' pages (the team page)."""
 
+from django.db.models import Count, Sum
+from django.urls import reverse
 
-def team_review_panel(user, team) -> list:
-    """The team's reviews the user may see, newest first."""
-    return []
+from fidelis.programmes import access
+from fidelis.reviews.models import Review
+
+
+def team_review_panel(user, team) -> list[dict]:
+    """The team's reviews the user may see, newest first, with the agreed total when final."""
+    reviews = (
+        Review.objects.visible_to(user)
+        .filter(team=team)
+        .select_related("timepoint", "team__organisation__programme")
+        .prefetch_related("panel")
+        .annotate(total=Sum("consensus__score"), n_items=Count("consensus"))
+        .order_by("-visit_date")
+    )
+    rows = []
+    for review in reviews:
+        summary = ""
+        href = review.get_absolute_url()
+        if review.is_finalised:
+            if review.n_items:
+                summary = (
+                    f"Total {review.total} over {review.n_items} items, mean item score "
+                    f"{review.total / review.n_items:.2f}"
+                )
+            if access.can_view_report(user, review):
+                href = reverse("review_report", args=[review.pk])
+        rows.append({"review": review, "href": href, "summary": summary})
+    return rows

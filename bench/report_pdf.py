@@ -1,0 +1,149 @@
+"""How long a review's feedback report takes to render as PDF (budget: 2 seconds each).
+
+Builds the demo programme in a throwaway SQLite database, then times `report_pdf` for
+several finalised reviews. The first call is reported on its own: it includes vl-convert's
+start-up (about half a second) and WeasyPrint's font loading.
+
+    .venv/bin/python bench/report_pdf.py [--reviews N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BUDGET_SECONDS = 2.0
+
+
+def setup(data_dir: str) -> None:
+    # Settings read these when first imported, so they are set before django.setup().
+    os.environ["DJANGO_SETTINGS_MODULE"] = "fidelis.settings"
+    os.environ["FIDELIS_DATA_DIR"] = data_dir
+    os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def finalised_reviews(limit: int):
+    from fidelis.demo import DEMO_SLUG, build_demo
+    from fidelis.reviews.models import Review
+
+    started = time.perf_counter()
+    build_demo()
+    print(f"Demo programme built in {time.perf_counter() - started:.1f} s")
+    reviews = list(
+        Review.objects.finalised()
+        .filter(team__organisation__programme__slug=DEMO_SLUG)
+        .select_related("team", "timepoint")
+        .order_by("team__name", "visit_date")
+    )
+    if not reviews:
+        reviews = [_make_finalised_review()]
+        print("The demo has no finalised reviews yet: timing one built here instead.")
+    # Prefer later reviews: they have an earlier review to compare with, the fuller report.
+    reviews.sort(key=lambda r: (-r.visit_date.toordinal(), r.team.name))
+    return reviews[:limit]
+
+
+def _make_finalised_review():
+    """A finalised review walked through the actions, for when the demo has none."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from fidelis.demo import DEMO_SLUG
+    from fidelis.programmes.models import Programme, Team
+    from fidelis.reviews import actions
+    from fidelis.reviews.models import PanelRole
+
+    users = {u.username: u for u in get_user_model().objects.filter(
+        username__in=["lead", "reviewer", "expert"])}
+    programme = Programme.objects.get(slug=DEMO_SLUG)
+    team = Team.objects.in_programme(programme).order_by("name").first()
+    timepoint = programme.timepoints.order_by("order").first()
+    review = actions.plan_review(
+        team=team, timepoint=timepoint, visit_date=datetime.date(2025, 11, 20),
+        panel=[(users["reviewer"], PanelRole.CLINICIAN), (users["expert"], PanelRole.EXPERT)],
+        by=users["lead"],
+    )
+    actions.advance(review=review, by=users["lead"])
+    actions.advance(review=review, by=users["lead"])
+    for place in review.panel.all():
+        for item in review.scale.items.all():
+            definition = item.definition
+            if definition.rule.kind == "anchors":
+                actions.record_rating(panel_member=place, item=item, anchor_level=3)
+            else:
+                actions.record_rating(panel_member=place, item=item, decisions={
+                    c.letter: ("met" if i % 2 == 0 else "not_met", list(c.sources))
+                    for i, c in enumerate(definition.criteria)})
+        actions.submit_ratings(panel_member=place)
+    for consensus in review.consensus.select_related("item"):
+        actions.save_consensus(
+            consensus=consensus, expected_version=consensus.version, decisions={},
+            anchor_level=consensus.anchor_level or 3, rationale="Agreed on the day.",
+            agreed=True, by=users["reviewer"])
+    review = actions.advance(review=review, by=users["reviewer"])
+    actions.save_recommendations(review=review, recommendations="Keep going.",
+                                 by=users["reviewer"])
+    return actions.finalise(review=review, by=users["reviewer"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reviews", type=int, default=12, help="how many reviews to time")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="fidelis-bench-") as data_dir:
+        setup(data_dir)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from fidelis.reviews.report import build_report, report_pdf
+
+        reviews = finalised_reviews(args.reviews)
+        first, rest = reviews[0], reviews[1:]
+        started = time.perf_counter()
+        pdf = report_pdf(first)
+        first_time = time.perf_counter() - started
+        print(
+            f"First PDF (includes vl-convert and font start-up): {first_time:.2f} s, "
+            f"{len(pdf) / 1024:.0f} KB ({first.team.name}, {first.timepoint.label})"
+        )
+        times, sizes = [], []
+        for review in rest:
+            started = time.perf_counter()
+            pdf = report_pdf(review)
+            times.append(time.perf_counter() - started)
+            sizes.append(len(pdf))
+            assert pdf.startswith(b"%PDF"), "not a PDF"
+        with CaptureQueriesContext(connection) as queries:
+            build_report(first)
+        print(f"build_report runs {len(queries)} SQL queries for a "
+              f"{first.scale.definition.items.__len__()}-item scale")
+        if times:
+            worst = max(times + [first_time])
+            print(
+                f"{len(times)} further PDFs: min {min(times):.2f} s, "
+                f"median {statistics.median(times):.2f} s, max {max(times):.2f} s "
+                f"(mean size {statistics.mean(sizes) / 1024:.0f} KB); "
+                f"budget {BUDGET_SECONDS:.1f} s each"
+            )
+        else:
+            worst = first_time
+        verdict = "within" if worst < BUDGET_SECONDS else "OVER"
+        print(f"Slowest {worst:.2f} s: {verdict} the {BUDGET_SECONDS:.0f}-second budget.")
+        return 0 if worst < BUDGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Inter-rater agreement on independent (pre-consensus) item scores, for one review and
+across a programme, from fidelis.lib.agreement."""
+
+from dataclasses import dataclass
+
+from fidelis.lib.agreement import Rating as LongRating
+from fidelis.lib.agreement import interpret_alpha, interpret_icc, summarise
+from fidelis.programmes import access
+from fidelis.reviews.models import Rating, Review, Status
+
+
+@dataclass
+class AgreementSummary:
+    label: str
+    n_units: int
+    n_raters: int
+    icc: dict
+    alpha: dict
+    exact: float | None
+    adjacent: float | None
+
+    @property
+    def icc_label(self) -> str:
+        return interpret_icc(self.icc.get("ICC2"))
+
+    @property
+    def alpha_label(self) -> str:
+        return interpret_alpha(self.alpha.get("ordinal"))
+
+
+def _summary(label: str, ratings: list[LongRating]) -> AgreementSummary:
+    result = summarise(ratings)
+    return AgreementSummary(
+        label=label,
+        n_units=result["n_units"],
+        n_raters=result["n_raters"],
+        icc=result["icc"],
+        alpha=result["alpha"],
+        exact=result["exact_agreement"],
+        adjacent=result["adjacent_agreement"],
+    )
+
+
+def review_agreement(review: Review) -> AgreementSummary | None:
+    """Agreement between the reviewers who have submitted; None until two have."""
+    rows = list(
+        Rating.objects.filter(
+            panel_member__review=review,
+            panel_member__submitted_at__isnull=False,
+            score__isnull=False,
+        ).values_list("item__number", "panel_member__user_id", "score")
+    )
+    if len({r[1] for r in rows}) < 2:
+        return None
+    return _summary(str(review), [LongRating(str(i), str(u), float(s)) for i, u, s in rows])
+
+
+def programme_agreement(programme, *, user) -> dict:
+    """Per finalised review, and overall: items x reviewers, with the panel role as the
+    rater position so reviews with different people can be pooled."""
+    reviews = (
+        Review.objects.filter(team__organisation__programme=programme, status=Status.FINALISED)
+        .select_related("team__organisation__programme", "timepoint")
+        .order_by("timepoint__order", "team__name")
+    )
+    by_review: dict[int, list] = {}
+    for review_id, item, role, user_id, score in Rating.objects.filter(
+        panel_member__review__in=reviews, score__isnull=False
+    ).values_list(
+        "panel_member__review_id",
+        "item__number",
+        "panel_member__role",
+        "panel_member__user_id",
+        "score",
+    ):
+        by_review.setdefault(review_id, []).append((item, role, user_id, score))
+    per_review, pooled = [], []
+    for review in reviews:
+        rows = by_review.get(review.pk, [])
+        if len({r[2] for r in rows}) < 2:
+            continue
+        label = f"{access.team_label(user, review.team)}, {review.timepoint.label}"
+        per_review.append(
+            _summary(label, [LongRating(str(i), str(u), float(s)) for i, _, u, s in rows])
+        )
+        pooled.extend(LongRating(f"{review.pk}:{i}", role, float(s)) for i, role, _, s in rows)
+    overall = _summary("All finalised reviews", pooled) if pooled else None
+    return {"overall": overall, "reviews": per_review}

@@ -1,0 +1,130 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from fidelis.forms import DateInput, Form
+from fidelis.programmes.models import REVIEWER_ROLES, Membership, ReviewTimepoint, Team
+from fidelis.reviews.models import PanelRole
+from fidelis.validators import no_patient_identifiers
+
+PANEL_SLOTS = 4
+
+
+class PlanReviewForm(Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Team")
+    timepoint = forms.ModelChoiceField(queryset=ReviewTimepoint.objects.none(), label="Timepoint")
+    visit_date = forms.DateField(label="Date of the review visit", widget=DateInput())
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["team"].queryset = Team.objects.in_programme(programme).select_related(
+            "organisation"
+        )
+        self.fields["team"].empty_label = "Choose a team"
+        self.fields["timepoint"].queryset = programme.timepoints.all()
+        self.fields["timepoint"].empty_label = "Choose a timepoint"
+        reviewer_ids = Membership.objects.filter(
+            programme=programme, role__in=sorted(REVIEWER_ROLES)
+        ).values_list("user_id", flat=True)
+        reviewers = (
+            get_user_model().objects.filter(pk__in=reviewer_ids).order_by("first_name", "last_name")
+        )
+        for slot in range(1, PANEL_SLOTS + 1):
+            self.fields[f"reviewer_{slot}"] = forms.ModelChoiceField(
+                queryset=reviewers,
+                required=slot == 1,
+                label=f"Reviewer {slot}",
+                empty_label="Choose a reviewer" if slot == 1 else "No one",
+            )
+            self.fields[f"role_{slot}"] = forms.ChoiceField(
+                choices=[("", "Choose a role"), *PanelRole.choices],
+                required=False,
+                label=f"Reviewer {slot}'s role on the panel",
+            )
+        self._apply_templates()
+
+    def _apply_templates(self):
+        from fidelis.forms import template_for
+
+        for bound in self:
+            bound.field.template_name = template_for(bound.field.widget)
+
+    def clean(self):
+        data = super().clean()
+        panel, seen = [], set()
+        for slot in range(1, PANEL_SLOTS + 1):
+            user, role = data.get(f"reviewer_{slot}"), data.get(f"role_{slot}")
+            if user and not role:
+                self.add_error(f"role_{slot}", f"Choose reviewer {slot}'s role on the panel.")
+            if role and not user:
+                self.add_error(f"reviewer_{slot}", f"Choose reviewer {slot}, or clear the role.")
+            if user and user.pk in seen:
+                self.add_error(f"reviewer_{slot}", f"{user} is already on the panel.")
+            if user and role:
+                seen.add(user.pk)
+                panel.append((user, role))
+        data["panel"] = panel
+        team, timepoint = data.get("team"), data.get("timepoint")
+        if team and timepoint and team.reviews.filter(timepoint=timepoint).exists():
+            self.add_error("timepoint", f"{team.name} already has a {timepoint.label} review.")
+        return data
+
+
+class RecommendationsForm(Form):
+    recommendations = forms.CharField(
+        label="Recommendations",
+        widget=forms.Textarea,
+        required=False,
+        validators=[no_patient_identifiers],
+        help_text="What the panel recommends the team works on. Leave a blank line between "
+        "recommendations.",
+    )
+    reason = forms.CharField(
+        label="Reason for the amendment",
+        widget=forms.Textarea,
+        required=False,
+        validators=[no_patient_identifiers],
+        help_text="The review is finalised, so this change is recorded as an amendment and "
+        "shown on the report.",
+    )
+
+    def __init__(self, *args, finalised: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.finalised = finalised
+        if not finalised:
+            del self.fields["reason"]
+
+    def clean_reason(self):
+        reason = self.cleaned_data.get("reason", "").strip()
+        if self.finalised and not reason:
+            raise forms.ValidationError("Give the reason for changing a finalised report.")
+        return reason
+
+
+class RoutineDataForm(Form):
+    """One number per routine-data criterion of the scale."""
+
+    def __init__(self, *args, criteria, values, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for row in criteria:
+            name = f"c{row['criterion'].pk}"
+            self.fields[name] = forms.FloatField(
+                required=False,
+                min_value=0,
+                max_value=100 if row["routine"].unit == "percent" else None,
+                label=f"Item {row['item'].number}{row['criterion'].letter}: "
+                f"{row['routine'].measure}",
+                help_text={
+                    "percent": "A percentage, 0 to 100",
+                    "count": "A number",
+                    "hours": "Hours",
+                    "days": "Days",
+                }[row["routine"].unit],
+                initial=values.get(row["criterion"].pk),
+            )
+            self.fields[name].widget.attrs["inputmode"] = "decimal"
+        from fidelis.forms import template_for
+
+        for bound in self:
+            bound.field.template_name = template_for(bound.field.widget)

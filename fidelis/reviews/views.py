@@ -1,0 +1,798 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fidelis.forms import error_list
+from fidelis.lib.scoring import CriterionDecision, score_item
+from fidelis.programmes import access
+from fidelis.reviews import actions
+from fidelis.reviews.agreement import programme_agreement, review_agreement
+from fidelis.reviews.forms import PANEL_SLOTS, PlanReviewForm, RecommendationsForm, RoutineDataForm
+from fidelis.reviews.models import (
+    ConsensusItem,
+    CriterionRating,
+    PanelMember,
+    PreparationItem,
+    Rating,
+    Review,
+    RoutineValue,
+    Status,
+)
+from fidelis.scales.models import Item
+from fidelis.validators import no_patient_identifiers
+
+
+def _crumbs(review=None, *extra):
+    items = [
+        {"text": "Home", "href": reverse("home")},
+        {"text": "Reviews", "href": reverse("review_list")},
+    ]
+    if review is not None:
+        items.append(
+            {
+                "text": f"{review.team.name}, {review.timepoint.label}",
+                "href": review.get_absolute_url(),
+            }
+        )
+    for text, href in extra:
+        items.append({"text": text, "href": href})
+    return items
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# Lists and planning ------------------------------------------------------------------------
+
+
+@login_required
+def review_list(request):
+    reviews = (
+        Review.objects.visible_to(request.user)
+        .select_related("team__organisation__programme", "timepoint")
+        .prefetch_related("panel__user")
+        .order_by("-visit_date", "team__name")
+    )
+    mine, others = [], []
+    for review in reviews:
+        row = {
+            "review": review,
+            "label": access.team_label(request.user, review.team),
+            "place": access.panel_place(request.user, review),
+        }
+        (mine if row["place"] else others).append(row)
+    programmes = [
+        p
+        for p in request.user.memberships.select_related("programme")
+        if access.can_manage_programme(request.user, p.programme)
+    ]
+    return render(
+        request,
+        "reviews/list.jinja",
+        {
+            "mine": mine,
+            "others": others,
+            "plan_links": {m.programme.slug: m.programme for m in programmes}.values(),
+            "breadcrumbs": _crumbs(),
+        },
+    )
+
+
+@login_required
+def review_plan(request, slug):
+    programme = access.programme_for_management(request.user, slug)
+    form = PlanReviewForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = actions.plan_review(
+                team=data["team"],
+                timepoint=data["timepoint"],
+                visit_date=data["visit_date"],
+                panel=data["panel"],
+                by=request.user,
+            )
+        except actions.ReviewError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Review planned for {review.team.name} on {review.visit_date:%-d %B %Y}."
+            )
+            return redirect(review)
+    return render(
+        request,
+        "reviews/plan.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "programme": programme,
+            "slots": range(1, PANEL_SLOTS + 1),
+            "breadcrumbs": [
+                {"text": "Home", "href": reverse("home")},
+                {"text": programme.name, "href": programme.get_absolute_url()},
+            ],
+        },
+    )
+
+
+# The review page ---------------------------------------------------------------------------
+
+
+@login_required
+def review_detail(request, pk):
+    review = access.review_for_view(request.user, pk)
+    user = request.user
+    n_items = review.scale.items.count()
+    progress = {
+        row["panel_member"]: row["n"]
+        for row in Rating.objects.filter(panel_member__review=review, score__isnull=False)
+        .values("panel_member")
+        .annotate(n=Count("pk"))
+    }
+    panel = [{"member": m, "rated": progress.get(m.pk, 0)} for m in review.panel.all()]
+    can_manage = access.can_manage_review(user, review)
+    can_see_all = access.can_see_all_ratings(user, review)
+    context = {
+        "review": review,
+        "panel": panel,
+        "n_items": n_items,
+        "team_label": access.team_label(user, review.team),
+        "can_manage": can_manage,
+        "can_rate": access.can_rate(user, review),
+        "place": access.panel_place(user, review),
+        "can_see_all": can_see_all,
+        "can_view_report": access.can_view_report(user, review),
+        "can_see_preparation": can_manage or not review.is_finalised,
+        "preparation": review.preparation.all(),
+        "agreement": review_agreement(review) if can_see_all else None,
+        "open_consensus": review.consensus.filter(agreed=False).count()
+        if review.status in (Status.CONSENSUS, Status.REPORT)
+        else 0,
+        "statuses": Status.choices,
+        "breadcrumbs": _crumbs(None, (f"{review.team.name}, {review.timepoint.label}", "")),
+    }
+    return render(request, "reviews/detail.jinja", context)
+
+
+@login_required
+@require_POST
+def review_advance(request, pk):
+    review = access.review_for_management(request.user, pk)
+    try:
+        review = actions.advance(review=review, by=request.user)
+    except actions.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"The review is now at the {review.get_status_display().lower()} stage."
+        )
+    return redirect(review)
+
+
+@login_required
+@require_POST
+def preparation_toggle(request, pk, item_id):
+    review = access.review_for_management(request.user, pk)
+    item = get_object_or_404(PreparationItem, pk=item_id, review=review)
+    actions.toggle_preparation(item=item, done=request.POST.get("done") == "on")
+    if _is_htmx(request):
+        return render(
+            request,
+            "reviews/_preparation_item.jinja",
+            {"item": item, "review": review, "can_manage": True},
+        )
+    return redirect(review)
+
+
+def _routine_rows(review):
+    rows = []
+    stored = {i.number: i for i in review.scale.items.prefetch_related("criteria")}
+    for item_def in review.scale.definition.items:
+        for criterion_def in item_def.criteria:
+            if criterion_def.routine_data is None:
+                continue
+            item = stored[item_def.number]
+            criterion = next(c for c in item.criteria.all() if c.letter == criterion_def.letter)
+            rows.append(
+                {
+                    "item": item,
+                    "criterion": criterion,
+                    "definition": criterion_def,
+                    "routine": criterion_def.routine_data,
+                }
+            )
+    return rows
+
+
+@login_required
+def routine_data(request, pk):
+    review = access.review_for_management(request.user, pk)
+    rows = _routine_rows(review)
+    values = dict(review.routine_values.values_list("criterion_id", "value"))
+    form = RoutineDataForm(request.POST or None, criteria=rows, values=values)
+    if review.is_finalised and request.method == "POST":
+        raise PermissionDenied("This review is finalised.")
+    if request.method == "POST" and form.is_valid():
+        for row in rows:
+            actions.set_routine_value(
+                review=review,
+                criterion=row["criterion"],
+                value=form.cleaned_data[f"c{row['criterion'].pk}"],
+                by=request.user,
+            )
+        messages.success(
+            request, "Routine data saved. Reviewers see what it suggests beside each criterion."
+        )
+        return redirect(review)
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Routine data",
+            "caption": str(review),
+            "intro": "Figures from the team's routine data suggest whether some criteria are met. "
+            "Reviewers see the suggestion and decide.",
+            "submit": "Save routine data",
+            "cancel": review.get_absolute_url(),
+            "breadcrumbs": _crumbs(review),
+        },
+    )
+
+
+# Independent rating ------------------------------------------------------------------------
+
+
+def _place_for_rating(request, review):
+    place = access.panel_place(request.user, review)
+    if place is None:
+        raise Http404("You are not on this review's panel")
+    return place
+
+
+def _item_or_404(review, number) -> Item:
+    item = (
+        review.scale.items.filter(number=number)
+        .prefetch_related("criteria")
+        .select_related("scale")
+        .first()
+    )
+    if item is None:
+        raise Http404("No such item")
+    return item
+
+
+def _criteria_rows(item, decisions_by_letter, review, routine_values):
+    definition = item.definition
+    sources = {s.code: s.name for s in review.scale.definition.sources}
+    rows = []
+    for criterion in item.criteria.all():
+        criterion_def = definition.criterion(criterion.letter)
+        status, chosen = decisions_by_letter.get(criterion.letter, ("", []))
+        suggestion = None
+        if criterion_def.routine_data is not None and criterion.pk in routine_values:
+            value = routine_values[criterion.pk]
+            met = criterion_def.routine_data.suggests_met(value)
+            rd = criterion_def.routine_data
+            unit = "%" if rd.unit == "percent" else f" {rd.unit}"
+            suggestion = (
+                f"Routine data: {value:g}{unit} ({rd.measure}). This suggests the "
+                f"criterion is {'met' if met else 'not met'} (needs {rd.comparison} "
+                f"{rd.threshold:g}{unit})."
+            )
+        rows.append(
+            {
+                "criterion": criterion,
+                "definition": criterion_def,
+                "status": status,
+                "sources": [
+                    (code, sources[code], code in chosen) for code in criterion_def.sources
+                ],
+                "suggestion": suggestion,
+            }
+        )
+    return rows
+
+
+def _posted_decisions(request, item):
+    letters = {c.letter for c in item.criteria.all()}
+    decisions = {}
+    for letter in request.POST.getlist("criteria"):
+        if letter in letters:
+            decisions[letter] = (
+                request.POST.get(f"{letter}-status", ""),
+                request.POST.getlist(f"{letter}-sources"),
+            )
+    return decisions
+
+
+def _posted_level(request):
+    value = request.POST.get("anchor_level", "")
+    return int(value) if value.isdigit() else (0 if "anchor_level" in request.POST else None)
+
+
+@login_required
+def rate_index(request, pk):
+    review = access.review_for_view(request.user, pk)
+    place = _place_for_rating(request, review)
+    ratings = {r.item_id: r for r in place.ratings.all()}
+    sections = []
+    for section in review.scale.sections.prefetch_related("items"):
+        sections.append(
+            {
+                "section": section,
+                "items": [
+                    {"item": item, "rating": ratings.get(item.pk)} for item in section.items.all()
+                ],
+            }
+        )
+    rated = sum(1 for r in ratings.values() if r.score is not None)
+    total = sum(len(s["items"]) for s in sections)
+    return render(
+        request,
+        "reviews/rate_index.jinja",
+        {
+            "review": review,
+            "place": place,
+            "sections": sections,
+            "rated": rated,
+            "total": total,
+            "can_rate": access.can_rate(request.user, review),
+            "breadcrumbs": _crumbs(review, ("Your ratings", "")),
+        },
+    )
+
+
+@login_required
+def rate_item(request, pk, number):
+    review = access.review_for_view(request.user, pk)
+    place = _place_for_rating(request, review)
+    item = _item_or_404(review, number)
+    can_rate = access.can_rate(request.user, review)
+    errors = []
+    if request.method == "POST":
+        if not can_rate:
+            raise PermissionDenied("Your ratings can no longer change.")
+        notes = request.POST.get("notes", "")
+        try:
+            no_patient_identifiers(notes)
+            actions.record_rating(
+                panel_member=place,
+                item=item,
+                decisions=_posted_decisions(request, item),
+                anchor_level=_posted_level(request),
+                notes=notes,
+            )
+        except actions.ReviewError as error:
+            errors.append({"text": str(error), "href": "#criteria"})
+        except Exception as error:  # a ValidationError from the patient-data check
+            from django.core.exceptions import ValidationError
+
+            if not isinstance(error, ValidationError):
+                raise
+            errors.append({"text": error.messages[0], "href": "#notes"})
+        if not errors and not _is_htmx(request):
+            target = request.POST.get("next")
+            if target == "next":
+                following = review.scale.items.filter(number__gt=number).order_by("number").first()
+                if following:
+                    return redirect("rate_item", pk=review.pk, number=following.number)
+                return redirect("rate_index", pk=review.pk)
+            return redirect("rate_item", pk=review.pk, number=number)
+    rating = Rating.objects.filter(panel_member=place, item=item).first()
+    if request.method == "POST" and errors:
+        decisions = _posted_decisions(request, item)
+        level, notes = _posted_level(request), request.POST.get("notes", "")
+    else:
+        decisions = {
+            row.criterion.letter: (row.status, row.sources)
+            for row in CriterionRating.objects.filter(rating=rating).select_related("criterion")
+        }
+        level, notes = (rating.anchor_level, rating.notes) if rating else (None, "")
+    definition = item.definition
+    current = score_item(
+        definition,
+        {k: CriterionDecision(v[0] or None, frozenset(v[1])) for k, v in decisions.items()}
+        if definition.rule.kind == "count"
+        else None,
+        anchor_level=level if definition.rule.kind == "anchors" and level else None,
+    )
+    routine = dict(review.routine_values.values_list("criterion_id", "value"))
+    numbers = list(review.scale.items.values_list("number", flat=True))
+    position = numbers.index(number)
+    context = {
+        "review": review,
+        "place": place,
+        "item": item,
+        "definition": definition,
+        "rows": _criteria_rows(item, decisions, review, routine),
+        "level": level,
+        "notes": notes,
+        "current": current,
+        "can_rate": can_rate,
+        "errors": errors,
+        "saved_at": rating.updated_at if rating else None,
+        "previous": numbers[position - 1] if position else None,
+        "next": numbers[position + 1] if position + 1 < len(numbers) else None,
+        "levels": review.scale.definition.levels,
+        "breadcrumbs": _crumbs(
+            review,
+            ("Your ratings", reverse("rate_index", args=[review.pk])),
+            (f"Item {number}", ""),
+        ),
+    }
+    if _is_htmx(request) and request.method == "POST":
+        return render(
+            request, "reviews/_rating_status.jinja", context, status=200 if not errors else 422
+        )
+    return render(request, "reviews/rate_item.jinja", context)
+
+
+@login_required
+@require_POST
+def rate_submit(request, pk):
+    review = access.review_for_view(request.user, pk)
+    place = _place_for_rating(request, review)
+    try:
+        actions.submit_ratings(panel_member=place)
+    except actions.ReviewError as error:
+        messages.error(request, str(error))
+        return redirect("rate_index", pk=review.pk)
+    messages.success(
+        request,
+        "Your ratings are submitted. You can now see the other "
+        "reviewers' ratings as they submit theirs.",
+    )
+    return redirect(review)
+
+
+# Consensus ---------------------------------------------------------------------------------
+
+
+def _ratings_by_item(review):
+    """{item id: {panel member id: Rating}} with criterion decisions prefetched."""
+    ratings = Rating.objects.filter(panel_member__review=review).prefetch_related(
+        Prefetch("criteria", queryset=CriterionRating.objects.select_related("criterion"))
+    )
+    result: dict[int, dict[int, Rating]] = {}
+    for rating in ratings:
+        result.setdefault(rating.item_id, {})[rating.panel_member_id] = rating
+    return result
+
+
+def _disagreement(ratings: list[Rating]) -> str | None:
+    scores = [r.score for r in ratings if r.score is not None]
+    if len(scores) >= 2 and max(scores) - min(scores) >= 2:
+        return f"Scores {min(scores)} to {max(scores)}"
+    per_criterion: dict[int, set] = {}
+    for rating in ratings:
+        for row in rating.criteria.all():
+            per_criterion.setdefault(row.criterion_id, set()).add(row.status)
+    differing = [cid for cid, statuses in per_criterion.items() if len(statuses) > 1]
+    if differing:
+        return (
+            f"Different decisions on {len(differing)} criteri{'on' if len(differing) == 1 else 'a'}"
+        )
+    return None
+
+
+@login_required
+def consensus_index(request, pk):
+    review = access.review_for_view(request.user, pk)
+    if not access.can_see_all_ratings(request.user, review):
+        raise PermissionDenied("Independent ratings stay hidden until you submit your own.")
+    # Before consensus opens, a reviewer who has submitted sees the others' submitted
+    # ratings only; nobody's unsubmitted ratings are shown.
+    panel = [
+        m for m in review.panel.all() if m.has_submitted or review.has_reached(Status.CONSENSUS)
+    ]
+    by_item = _ratings_by_item(review)
+    consensus = {c.item_id: c for c in review.consensus.select_related("item__section")}
+    rows = []
+    for item in review.scale.items.select_related("section"):
+        ratings = [by_item.get(item.pk, {}).get(m.pk) for m in panel]
+        present = [r for r in ratings if r is not None]
+        rows.append(
+            {
+                "item": item,
+                "scores": [r.score if r else None for r in ratings],
+                "consensus": consensus.get(item.pk),
+                "flag": _disagreement(present),
+            }
+        )
+    return render(
+        request,
+        "reviews/consensus_index.jinja",
+        {
+            "review": review,
+            "panel": panel,
+            "rows": rows,
+            "can_edit": access.can_edit_consensus(request.user, review),
+            "started": review.has_reached(Status.CONSENSUS),
+            "n_open": sum(1 for r in rows if r["consensus"] and not r["consensus"].agreed),
+            "n_flagged": sum(1 for r in rows if r["flag"]),
+            "breadcrumbs": _crumbs(review, ("Consensus", "")),
+        },
+    )
+
+
+@login_required
+def consensus_item(request, pk, number):
+    review = access.review_for_view(request.user, pk)
+    if not access.can_see_all_ratings(request.user, review) or not review.has_reached(
+        Status.CONSENSUS
+    ):
+        raise Http404("Consensus has not started")
+    item = _item_or_404(review, number)
+    consensus = get_object_or_404(
+        ConsensusItem.objects.select_related("updated_by"), review=review, item=item
+    )
+    amending = review.is_finalised
+    can_edit = access.can_edit_consensus(request.user, review) or (
+        amending and access.can_amend(request.user, review)
+    )
+    errors, stale, reason = [], None, ""
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Consensus can no longer change here.")
+        decisions = _posted_decisions(request, item)
+        level = _posted_level(request)
+        rationale = request.POST.get("rationale", "")
+        reason = request.POST.get("reason", "")
+        agreed = request.POST.get("agreed") == "on"
+        try:
+            expected = int(request.POST.get("version", "-1"))
+        except ValueError:
+            expected = -1
+        try:
+            no_patient_identifiers(rationale)
+            no_patient_identifiers(reason)
+            if amending:
+                actions.amend(
+                    consensus=consensus,
+                    expected_version=expected,
+                    decisions=decisions,
+                    anchor_level=level,
+                    rationale=rationale,
+                    reason=reason,
+                    by=request.user,
+                )
+            else:
+                actions.save_consensus(
+                    consensus=consensus,
+                    expected_version=expected,
+                    decisions=decisions,
+                    anchor_level=level,
+                    rationale=rationale,
+                    agreed=agreed,
+                    by=request.user,
+                )
+        except actions.StaleConsensus as error:
+            stale = error.current
+            errors.append({"text": str(error), "href": "#their-version"})
+        except actions.ReviewError as error:
+            errors.append({"text": str(error), "href": "#criteria"})
+        except Exception as error:
+            from django.core.exceptions import ValidationError
+
+            if not isinstance(error, ValidationError):
+                raise
+            errors.append({"text": error.messages[0], "href": "#rationale"})
+        if not errors:
+            messages.success(request, f"Item {number} {'amended' if amending else 'saved'}.")
+            if amending:
+                return redirect("review_report", pk=review.pk)
+            following = (
+                review.consensus.filter(agreed=False, item__number__gt=number)
+                .select_related("item")
+                .order_by("item__number")
+                .first()
+            )
+            if following and request.POST.get("next") == "next":
+                return redirect("consensus_item", pk=review.pk, number=following.item.number)
+            return redirect("consensus_index", pk=review.pk)
+        consensus.refresh_from_db()
+        form_decisions, form_level, form_rationale = decisions, level, rationale
+        form_agreed = agreed
+    else:
+        form_decisions = {
+            row.criterion.letter: (row.status, row.sources)
+            for row in consensus.criteria.select_related("criterion")
+        }
+        form_level, form_rationale = consensus.anchor_level, consensus.rationale
+        form_agreed = consensus.agreed or amending
+    panel = list(review.panel.all())
+    ratings = _ratings_by_item(review).get(item.pk, {})
+    definition = item.definition
+    reviewer_rows = []
+    for criterion in item.criteria.all():
+        decisions = []
+        for member in panel:
+            rating = ratings.get(member.pk)
+            row = (
+                next((r for r in rating.criteria.all() if r.criterion_id == criterion.pk), None)
+                if rating
+                else None
+            )
+            decisions.append(row)
+        statuses = {r.status for r in decisions if r is not None}
+        reviewer_rows.append(
+            {"criterion": criterion, "decisions": decisions, "differs": len(statuses) > 1}
+        )
+    current = score_item(
+        definition,
+        {k: CriterionDecision(v[0] or None, frozenset(v[1])) for k, v in form_decisions.items()}
+        if definition.rule.kind == "count"
+        else None,
+        anchor_level=form_level if definition.rule.kind == "anchors" and form_level else None,
+    )
+    routine = dict(review.routine_values.values_list("criterion_id", "value"))
+    return render(
+        request,
+        "reviews/consensus_item.jinja",
+        {
+            "review": review,
+            "item": item,
+            "definition": definition,
+            "panel": panel,
+            "ratings": [ratings.get(m.pk) for m in panel],
+            "reviewer_rows": reviewer_rows,
+            "rows": _criteria_rows(item, form_decisions, review, routine),
+            "consensus": consensus,
+            "version": consensus.version,
+            "level": form_level,
+            "rationale": form_rationale,
+            "agreed": form_agreed,
+            "current": current,
+            "can_edit": can_edit,
+            "amending": amending,
+            "reason": reason,
+            "stale": stale,
+            "errors": errors,
+            "levels": review.scale.definition.levels,
+            "breadcrumbs": _crumbs(
+                review,
+                ("Consensus", reverse("consensus_index", args=[review.pk])),
+                (f"Item {number}", ""),
+            ),
+        },
+        status=409 if stale else 200,
+    )
+
+
+# Report ------------------------------------------------------------------------------------
+
+
+def _report_review(request, pk):
+    review = access.review_for_view(request.user, pk)
+    if not access.can_view_report(request.user, review):
+        raise Http404("The report is not finalised yet")
+    return review
+
+
+@login_required
+def review_report(request, pk):
+    from fidelis.reviews.report import build_report
+
+    review = _report_review(request, pk)
+    return render(
+        request,
+        "reviews/report.jinja",
+        {
+            "review": review,
+            "report": build_report(review),
+            "can_manage": access.can_manage_review(request.user, review),
+            "can_finalise": review.status == Status.REPORT
+            and access.can_manage_review(request.user, review),
+            "can_amend": access.can_amend(request.user, review),
+            "breadcrumbs": _crumbs(review, ("Feedback report", "")),
+        },
+    )
+
+
+@login_required
+def review_report_pdf(request, pk):
+    from fidelis.reviews.report import report_pdf
+
+    review = _report_review(request, pk)
+    pdf = report_pdf(review, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{review.team.slug}-{review.timepoint.key}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def review_recommendations(request, pk):
+    review = access.review_for_management(request.user, pk)
+    if not review.has_reached(Status.CONSENSUS):
+        raise PermissionDenied("Recommendations are written after consensus starts.")
+    form = RecommendationsForm(
+        request.POST or None,
+        finalised=review.is_finalised,
+        initial={"recommendations": review.recommendations},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_recommendations(
+                review=review,
+                by=request.user,
+                recommendations=form.cleaned_data["recommendations"],
+                reason=form.cleaned_data.get("reason"),
+            )
+        except actions.ReviewError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Recommendations saved.")
+            return redirect("review_report", pk=review.pk)
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Amend the recommendations" if review.is_finalised else "Recommendations",
+            "caption": str(review),
+            "submit": "Save recommendations",
+            "cancel": reverse("review_report", args=[review.pk]),
+            "breadcrumbs": _crumbs(
+                review, ("Feedback report", reverse("review_report", args=[review.pk]))
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_finalise(request, pk):
+    review = access.review_for_management(request.user, pk)
+    try:
+        actions.finalise(review=review, by=request.user)
+    except actions.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "The report is finalised. The team can now read it; any "
+            "later change is an amendment with a reason.",
+        )
+    return redirect("review_report", pk=review.pk)
+
+
+# Agreement ---------------------------------------------------------------------------------
+
+
+@login_required
+def agreement_page(request, slug):
+    programme = access.programme_for_view(request.user, slug)
+    from fidelis.programmes.models import Role
+
+    if not (
+        access.can_manage_programme(request.user, programme)
+        or access.has_role(
+            request.user, programme, Role.REVIEWER, Role.EXPERT_REVIEWER, Role.EVALUATOR
+        )
+    ):
+        raise PermissionDenied("Inter-rater agreement is for the lead, reviewers and evaluators.")
+    summary = programme_agreement(programme, user=request.user)
+    return render(
+        request,
+        "reviews/agreement.jinja",
+        {
+            "programme": programme,
+            "summary": summary,
+            "breadcrumbs": [
+                {"text": "Home", "href": reverse("home")},
+                {"text": programme.name, "href": programme.get_absolute_url()},
+                {"text": "Inter-rater agreement", "href": ""},
+            ],
+        },
+    )

@@ -1,0 +1,206 @@
+"""A review's life through the web pages: planning, blind rating, consensus with
+optimistic locking, finalising, and amendments after that."""
+
+import datetime
+
+from fidelis.reviews.models import Amendment, ConsensusItem, Rating, Review, Status
+from tests.conftest import page_text
+from tests.reviews.helpers import (
+    agree_everything,
+    at_consensus,
+    at_rating,
+    finalised,
+    new_timepoint,
+    place_of,
+    rate_everything,
+)
+
+
+def test_the_lead_plans_a_review_with_a_panel(as_user, programme, users):
+    from fidelis.programmes.models import Team
+
+    timepoint = new_timepoint(programme)
+    team = Team.objects.get(slug="ridgeway-crisis-resolution-team")
+    response = as_user("lead").post(f"/programmes/{programme.slug}/reviews/new/", {
+        "team": team.pk, "timepoint": timepoint.pk, "visit_date": "2027-05-10",
+        "reviewer_1": users["reviewer"].pk, "role_1": "clinician",
+        "reviewer_2": users["expert"].pk, "role_2": "expert",
+    })
+    assert response.status_code == 302
+    review = Review.objects.get(team=team, timepoint=timepoint)
+    assert review.visit_date == datetime.date(2027, 5, 10)
+    assert {m.user.username for m in review.panel.all()} == {"reviewer", "expert"}
+    assert review.preparation.filter(kind="document").exists()
+    assert review.preparation.filter(kind="interview").exists()
+
+
+def test_a_plan_without_a_panel_role_saves_nothing(as_user, programme, users):
+    timepoint = new_timepoint(programme)
+    before = Review.objects.count()
+    response = as_user("lead").post(f"/programmes/{programme.slug}/reviews/new/", {
+        "team": "", "timepoint": timepoint.pk, "visit_date": "not a date",
+        "reviewer_1": users["reviewer"].pk,
+    })
+    text = page_text(response)
+    assert "There is a problem" in text
+    assert "Choose reviewer 1's role on the panel" in text
+    assert Review.objects.count() == before
+
+
+def test_only_the_lead_plans_reviews(as_user, programme):
+    assert as_user("reviewer").get(f"/programmes/{programme.slug}/reviews/new/").status_code == 403
+
+
+def test_each_change_is_saved_at_once_through_htmx(as_user, programme, users):
+    review = at_rating(programme, users)
+    item = review.scale.items.get(number=6)
+    letters = [c.letter for c in item.criteria.all()]
+    data = {"criteria": letters, "notes": "Thorough assessments seen in most notes."}
+    for letter in letters:
+        data[f"{letter}-status"] = "met"
+    response = as_user("reviewer").post(f"/reviews/{review.pk}/rate/6/", data,
+                                        headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="rating-status"' in body and "<html" not in body
+    assert "Saved at" in body
+    rating = Rating.objects.get(panel_member__review=review, item=item,
+                                panel_member__user=users["reviewer"])
+    assert rating.score == 5
+    assert rating.notes == "Thorough assessments seen in most notes."
+
+
+def test_a_reviewer_cannot_see_another_reviewers_ratings_before_submitting(
+        as_user, programme, users):
+    review = at_rating(programme, users)
+    rate_everything(place_of(review, users["reviewer"]), status="met")
+    expert = as_user("expert")
+    # Their own rating page shows nothing of the reviewer's decisions.
+    page = expert.get(f"/reviews/{review.pk}/rate/6/")
+    assert "Score: not yet decided" in page_text(page) or "not yet decided" in page_text(page)
+    assert expert.get(f"/reviews/{review.pk}/consensus/").status_code == 403
+    # The reviewer submits; the expert, who has not, still sees nothing of it.
+    from fidelis.reviews import actions
+
+    actions.submit_ratings(panel_member=place_of(review, users["reviewer"]))
+    assert expert.get(f"/reviews/{review.pk}/consensus/").status_code == 403
+    # The reviewer who submitted sees submitted ratings, and not the expert's unsubmitted ones.
+    rate_everything(place_of(review, users["expert"]), status="not_met")
+    page = as_user("reviewer").get(f"/reviews/{review.pk}/consensus/")
+    assert page.status_code == 200
+    assert "Eddie Brook" not in page_text(page)
+
+
+def test_submitting_with_unrated_items_is_refused_with_the_items_listed(as_user, programme,
+                                                                        users):
+    review = at_rating(programme, users)
+    rate_everything(place_of(review, users["reviewer"]), skip={3, 7})
+    response = as_user("reviewer").post(f"/reviews/{review.pk}/rate/submit/", follow=True)
+    assert "Items still without a score: 3, 7" in page_text(response)
+    assert not place_of(review, users["reviewer"]).has_submitted
+
+
+def test_consensus_opens_when_everyone_has_submitted_and_flags_disagreements(
+        as_user, programme, users):
+    review = at_consensus(programme, users)
+    assert review.status == Status.CONSENSUS
+    page = as_user("expert").get(f"/reviews/{review.pk}/consensus/")
+    text = page_text(page)
+    assert "Scores 1 to 5" in text or "Scores 2 to 4" in text or "Scores" in text
+    assert "fidelis-disagreement" in page.content.decode()
+    assert ConsensusItem.objects.filter(review=review, agreed=False).count() == 28
+
+
+def test_a_stale_consensus_save_is_refused_not_applied(as_user, programme, users):
+    review = at_consensus(programme, users)
+    item = review.scale.items.get(number=6)
+    consensus = ConsensusItem.objects.get(review=review, item=item)
+    letters = [c.letter for c in item.criteria.all()]
+
+    def post(client, status, rationale, version):
+        data = {"criteria": letters, "rationale": rationale, "version": version,
+                "agreed": "on", "next": "list"}
+        for letter in letters:
+            data[f"{letter}-status"] = status
+        return client.post(f"/reviews/{review.pk}/consensus/6/", data)
+
+    reviewer, expert = as_user("reviewer"), as_user("expert")
+    assert post(reviewer, "met", "All seven seen in the notes.", consensus.version).status_code \
+        == 302
+    # The expert opened the page before that save and now saves an older version.
+    response = post(expert, "not_met", "Not convinced.", consensus.version)
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "Rachel Osei saved item 6 after you opened it" in text
+    assert "Not convinced." in response.content.decode()  # what they typed is kept
+    stored = ConsensusItem.objects.get(pk=consensus.pk)
+    assert stored.rationale == "All seven seen in the notes."
+    assert stored.score == 5
+
+
+def test_the_team_cannot_see_a_review_until_it_is_finalised(as_user, programme, users):
+    review = at_consensus(programme, users, team_slug="ashby-crisis-resolution-team")
+    member = as_user("member")
+    assert member.get(f"/reviews/{review.pk}/").status_code == 404
+    assert member.get(f"/reviews/{review.pk}/report/").status_code == 404
+    assert as_user("other").get(f"/reviews/{review.pk}/").status_code == 404
+    # The manager sees the plan and preparation, but no report before finalising.
+    manager = as_user("manager")
+    assert manager.get(f"/reviews/{review.pk}/").status_code == 200
+    assert manager.get(f"/reviews/{review.pk}/report/").status_code == 404
+    assert manager.get(f"/reviews/{review.pk}/consensus/").status_code == 403
+
+    agree_everything(review, users["reviewer"])
+    reviewer = as_user("reviewer")
+    reviewer.post(f"/reviews/{review.pk}/advance/")
+    reviewer.post(f"/reviews/{review.pk}/report/recommendations/",
+                  {"recommendations": "Write crisis plans with every person."})
+    response = reviewer.post(f"/reviews/{review.pk}/finalise/")
+    assert response.status_code == 302
+    assert Review.objects.get(pk=review.pk).status == Status.FINALISED
+    page = member.get(f"/reviews/{review.pk}/report/")
+    assert page.status_code == 200
+    assert "Write crisis plans with every person." in page_text(page)
+
+
+def test_a_finalised_review_changes_only_by_amendment_with_a_reason(as_user, programme,
+                                                                   users):
+    review = finalised(programme, users)
+    item = review.scale.items.get(number=2)
+    consensus = ConsensusItem.objects.get(review=review, item=item)
+    letters = [c.letter for c in item.criteria.all()]
+    data = {"criteria": letters, "rationale": "Response times were lower than first read.",
+            "version": consensus.version}
+    for letter in letters:
+        data[f"{letter}-status"] = "not_met"
+    client = as_user("reviewer")
+    response = client.post(f"/reviews/{review.pk}/consensus/2/", data)
+    assert "Give the reason for the amendment" in page_text(response)
+    assert ConsensusItem.objects.get(pk=consensus.pk).score == consensus.score
+    assert not Amendment.objects.filter(review=review).exists()
+
+    data["reason"] = "The team's routine data arrived after the visit."
+    response = client.post(f"/reviews/{review.pk}/consensus/2/", data)
+    assert response.status_code == 302
+    amendment = Amendment.objects.get(review=review)
+    assert amendment.reason == "The team's routine data arrived after the visit."
+    assert ConsensusItem.objects.get(pk=consensus.pk).score == 1
+    report = as_user("lead").get(f"/reviews/{review.pk}/report/")
+    assert "The team's routine data arrived after the visit." in page_text(report)
+
+
+def test_changing_ratings_after_submitting_is_refused(as_user, programme, users):
+    review = at_consensus(programme, users)
+    response = as_user("reviewer").post(f"/reviews/{review.pk}/rate/6/",
+                                        {"criteria": ["a"], "a-status": "not_met"})
+    assert response.status_code == 403
+
+
+def test_an_nhs_number_in_a_rationale_is_refused(as_user, programme, users):
+    review = at_consensus(programme, users)
+    item = review.scale.items.get(number=1)
+    consensus = ConsensusItem.objects.get(review=review, item=item)
+    response = as_user("reviewer").post(f"/reviews/{review.pk}/consensus/1/", {
+        "criteria": [], "rationale": "See patient 943 476 5919", "version": consensus.version})
+    assert "NHS number" in page_text(response)
+    assert "943 476 5919" not in ConsensusItem.objects.get(pk=consensus.pk).rationale

@@ -1,0 +1,124 @@
+"""The documentation keeps up with the code: settings, commands and role pages."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTINGS = ROOT / "fidelis" / "settings.py"
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+DEPLOYMENT = DOCS / "deployment.md"
+GUIDE = DOCS / "guide"
+
+FIDELIS_COMMANDS = ["demo", "seed", "scale", "agreement", "report"]
+COMMAND_LINES = [
+    "fidelis demo",
+    "fidelis seed --teams N --seed S",
+    "fidelis scale validate FILE",
+    "fidelis scale import FILE",
+    "fidelis scale export SLUG",
+    "fidelis agreement FILE.csv",
+    "fidelis report reviews --programme SLUG --out DIR",
+]
+ROLE_PAGES = [
+    "getting-started.md",
+    "programme-lead.md",
+    "facilitator.md",
+    "reviewer.md",
+    "team-manager.md",
+    "team-member.md",
+    "senior-sponsor.md",
+    "evaluator.md",
+]
+DEMO_USERNAMES = [
+    "lead",
+    "facilitator",
+    "reviewer",
+    "expert",
+    "manager",
+    "member",
+    "sponsor",
+    "evaluator",
+    "other",
+]
+
+
+def environment_variables_read_by_settings() -> list[str]:
+    source = SETTINGS.read_text()
+    names = re.findall(r"\benv_(?:str|bool|int|list)\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']", source)
+    return sorted(set(names))
+
+
+def all_docs_text() -> str:
+    return "\n".join(path.read_text() for path in sorted(DOCS.rglob("*.md")))
+
+
+def test_the_settings_read_some_environment_variables():
+    # Guards the regex: if settings.py changed its helpers, the next test would pass vacuously.
+    names = environment_variables_read_by_settings()
+    assert {"SECRET_KEY", "DATABASE_URL", "FIDELIS_MODE"} <= set(names)
+
+
+@pytest.mark.parametrize("name", environment_variables_read_by_settings())
+def test_every_environment_variable_is_documented_in_deployment(name):
+    assert re.search(rf"`{name}`", DEPLOYMENT.read_text()), (
+        f"{name} is read in fidelis/settings.py but not described in docs/deployment.md"
+    )
+
+
+@pytest.mark.parametrize("command", FIDELIS_COMMANDS)
+def test_every_fidelis_command_is_in_the_readme(command):
+    assert f"fidelis {command}" in README.read_text()
+
+
+@pytest.mark.parametrize("command", FIDELIS_COMMANDS)
+def test_every_fidelis_command_is_in_the_docs(command):
+    assert f"fidelis {command}" in all_docs_text()
+
+
+@pytest.mark.parametrize("line", COMMAND_LINES)
+def test_the_readme_gives_each_command_with_its_arguments(line):
+    assert line in README.read_text()
+
+
+def test_the_readme_opens_with_make_demo_and_make_test():
+    opening = "\n".join(README.read_text().splitlines()[:15])
+    assert "make demo" in opening
+    assert "make test" in opening
+
+
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
+def test_the_readme_lists_every_demo_account(username):
+    assert f"| `{username}` |" in README.read_text()
+
+
+def test_the_readme_lists_the_same_demo_accounts_as_the_demo_builder():
+    source = (ROOT / "fidelis" / "demo.py").read_text()
+    block = source.split("PERSONAS = [", 1)[1].split("\n]\n", 1)[0]
+    usernames = re.findall(r"Persona\(\s*\"([a-z]+)\"", block)
+    assert usernames == DEMO_USERNAMES
+
+
+@pytest.mark.parametrize("page", ROLE_PAGES)
+def test_each_role_has_a_guide_page(page):
+    path = GUIDE / page
+    assert path.exists(), f"docs/guide/{page} is missing"
+    assert path.read_text().startswith("# ")
+
+
+@pytest.mark.parametrize("page", ROLE_PAGES)
+def test_the_docs_index_links_to_each_guide_page(page):
+    assert f"guide/{page}" in (DOCS / "index.md").read_text()
+
+
+def test_relative_links_between_docs_point_at_files_that_exist():
+    broken = []
+    for path in [README, *sorted(DOCS.rglob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", path.read_text()):
+            if re.match(r"[a-z]+:", target):
+                continue
+            if not (path.parent / target).exists():
+                broken.append(f"{path.relative_to(ROOT)} -> {target}")
+    assert not broken, broken
