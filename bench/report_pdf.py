@@ -66,13 +66,17 @@ def _make_finalised_review():
     from fidelis.reviews import actions
     from fidelis.reviews.models import PanelRole
 
-    users = {u.username: u for u in get_user_model().objects.filter(
-        username__in=["lead", "reviewer", "expert"])}
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["lead", "reviewer", "expert"])
+    }
     programme = Programme.objects.get(slug=DEMO_SLUG)
     team = Team.objects.in_programme(programme).order_by("name").first()
     timepoint = programme.timepoints.order_by("order").first()
     review = actions.plan_review(
-        team=team, timepoint=timepoint, visit_date=datetime.date(2025, 11, 20),
+        team=team,
+        timepoint=timepoint,
+        visit_date=datetime.date(2025, 11, 20),
         panel=[(users["reviewer"], PanelRole.CLINICIAN), (users["expert"], PanelRole.EXPERT)],
         by=users["lead"],
     )
@@ -84,18 +88,27 @@ def _make_finalised_review():
             if definition.rule.kind == "anchors":
                 actions.record_rating(panel_member=place, item=item, anchor_level=3)
             else:
-                actions.record_rating(panel_member=place, item=item, decisions={
-                    c.letter: ("met" if i % 2 == 0 else "not_met", list(c.sources))
-                    for i, c in enumerate(definition.criteria)})
+                actions.record_rating(
+                    panel_member=place,
+                    item=item,
+                    decisions={
+                        c.letter: ("met" if i % 2 == 0 else "not_met", list(c.sources))
+                        for i, c in enumerate(definition.criteria)
+                    },
+                )
         actions.submit_ratings(panel_member=place)
     for consensus in review.consensus.select_related("item"):
         actions.save_consensus(
-            consensus=consensus, expected_version=consensus.version, decisions={},
-            anchor_level=consensus.anchor_level or 3, rationale="Agreed on the day.",
-            agreed=True, by=users["reviewer"])
+            consensus=consensus,
+            expected_version=consensus.version,
+            decisions={},
+            anchor_level=consensus.anchor_level or 3,
+            rationale="Agreed on the day.",
+            agreed=True,
+            by=users["reviewer"],
+        )
     review = actions.advance(review=review, by=users["reviewer"])
-    actions.save_recommendations(review=review, recommendations="Keep going.",
-                                 by=users["reviewer"])
+    actions.save_recommendations(review=review, recommendations="Keep going.", by=users["reviewer"])
     return actions.finalise(review=review, by=users["reviewer"])
 
 
@@ -128,10 +141,12 @@ def main() -> int:
             assert pdf.startswith(b"%PDF"), "not a PDF"
         with CaptureQueriesContext(connection) as queries:
             build_report(first)
-        print(f"build_report runs {len(queries)} SQL queries for a "
-              f"{first.scale.definition.items.__len__()}-item scale")
+        print(
+            f"build_report runs {len(queries)} SQL queries for a "
+            f"{len(first.scale.definition.items)}-item scale"
+        )
         if times:
-            worst = max(times + [first_time])
+            worst = max([*times, first_time])
             print(
                 f"{len(times)} further PDFs: min {min(times):.2f} s, "
                 f"median {statistics.median(times):.2f} s, max {max(times):.2f} s "

@@ -41,10 +41,25 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory):
+def server_env(tmp_path_factory):
     data = tmp_path_factory.mktemp("fidelis-browser")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(FIDELIS_DATA_DIR=str(data), FIDELIS_NO_RATE_LIMITS="1", PYTHONUNBUFFERED="1")
+    return env
+
+
+def run_in_server_database(env, code: str) -> str:
+    """Run Python with Django set up against the browser tests' server database."""
+    result = subprocess.run([sys.executable, "-m", "fidelis", "shell", "-c", code], env=env,
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def server_url(server_env):
+    env = server_env
+    data = Path(env["FIDELIS_DATA_DIR"])
     subprocess.run(
         [sys.executable, "-m", "fidelis", "demo", "--no-serve"],
         env=env,

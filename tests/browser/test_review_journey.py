@@ -1,0 +1,127 @@
+"""The whole review journey in Chromium: the lead plans a review, two reviewers rate
+blind, consensus resolves a disagreement, the report is finalised and the team manager
+reads it. The browser does each step once; the command line fills in the other items."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import run_in_server_database
+
+SETUP = """
+from fidelis.programmes.models import Programme, ReviewTimepoint
+p = Programme.objects.get(slug="crisis-care-2026")
+ReviewTimepoint.objects.get_or_create(programme=p, key="18m",
+    defaults={"label": "18 months", "month": 18, "order": 18})
+"""
+
+RATE_REST = """
+from django.contrib.auth import get_user_model
+from fidelis.reviews.models import Review
+from tests.reviews.helpers import rate_everything
+review = Review.objects.get(pk={pk})
+place = review.panel.get(user__username="{username}")
+rate_everything(place, status="{status}", level={level}, skip={{6}})
+"""
+
+AGREE_REST = """
+from django.contrib.auth import get_user_model
+from fidelis.reviews.models import Review
+from fidelis.reviews import actions
+review = Review.objects.get(pk={pk})
+user = get_user_model().objects.get(username="reviewer")
+for consensus in review.consensus.select_related("item").exclude(item__number=6):
+    d = consensus.item.definition
+    actions.save_consensus(consensus=consensus, expected_version=consensus.version,
+        decisions={{c.letter: ("met", list(c.sources)) for c in d.criteria}},
+        anchor_level=4, rationale="Agreed at the panel meeting.", agreed=True, by=user)
+"""
+
+
+def rate_item_six(page, server_url, pk, status):
+    page.goto(f"{server_url}/reviews/{pk}/rate/6/")
+    letters = page.locator("input[name=criteria]").evaluate_all("els => els.map(e => e.value)")
+    for letter in letters:
+        page.check(f"#{letter}-{status}")
+    # Each change saves at once: the status area is replaced by the server's answer.
+    expect(page.locator("#rating-status")).to_contain_text("Saved at")
+    expected = "5" if status == "met" else "1"
+    expect(page.locator("#current-score")).to_have_text(expected)
+
+
+def test_the_whole_review_journey(browser, server_url, server_env):
+    run_in_server_database(server_env, SETUP)
+
+    def session(username):
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        page.goto(f"{server_url}/accounts/login/")
+        page.fill("#id_login", username)
+        page.fill("#id_password", "demo")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{server_url}/")
+        return page
+
+    # 1. The lead plans the review.
+    lead = session("lead")
+    lead.goto(f"{server_url}/programmes/crisis-care-2026/reviews/new/")
+    lead.select_option("#id_team", label="Ashby Crisis Resolution Team")
+    lead.select_option("#id_timepoint", label="18 months")
+    lead.fill("#id_visit_date", "2027-05-04")
+    lead.select_option("#id_reviewer_1", label="Rachel Osei")
+    lead.select_option("#id_role_1", value="clinician")
+    lead.select_option("#id_reviewer_2", label="Eddie Brook")
+    lead.select_option("#id_role_2", value="expert")
+    lead.get_by_role("button", name="Plan review").click()
+    lead.wait_for_url(re.compile(r"/reviews/\d+/$"))
+    pk = int(re.search(r"/reviews/(\d+)/", lead.url).group(1))
+    lead.get_by_role("button", name="Start preparation").click()
+    lead.get_by_role("button", name="Open rating").click()
+    expect(lead.get_by_text("Independent rating (now)")).to_be_visible()
+
+    # 2. Two reviewers rate blind, and disagree on item 6.
+    reviewer, expert = session("reviewer"), session("expert")
+    rate_item_six(reviewer, server_url, pk, "met")
+    rate_item_six(expert, server_url, pk, "not_met")
+    expert.goto(f"{server_url}/reviews/{pk}/consensus/")
+    assert "You cannot do this" in expert.content()
+    run_in_server_database(server_env, RATE_REST.format(pk=pk, username="reviewer",
+                                                        status="met", level=4))
+    run_in_server_database(server_env, RATE_REST.format(pk=pk, username="expert",
+                                                        status="met", level=4))
+    for page in (reviewer, expert):
+        page.goto(f"{server_url}/reviews/{pk}/rate/")
+        page.get_by_role("button", name="Submit my ratings").click()
+        page.wait_for_load_state()
+
+    # 3. Consensus resolves the disagreement on item 6.
+    reviewer.goto(f"{server_url}/reviews/{pk}/consensus/")
+    expect(reviewer.get_by_text("Scores 1 to 5")).to_be_visible()
+    reviewer.get_by_role("link", name=re.compile(r"^6\. ")).click()
+    letters = reviewer.locator("input[name=criteria]").evaluate_all(
+        "els => els.map(e => e.value)")
+    for letter in letters[:-1]:
+        reviewer.check(f"#c-{letter}-met")
+    reviewer.check(f"#c-{letters[-1]}-not_met")
+    reviewer.fill("#rationale", "Most assessments were thorough; families were rarely asked.")
+    reviewer.check("#agreed")
+    reviewer.get_by_role("button", name="Save and return to the list").click()
+    expect(reviewer.get_by_text("Item 6 saved.")).to_be_visible()
+    run_in_server_database(server_env, AGREE_REST.format(pk=pk))
+
+    # 4. The report is written and finalised.
+    reviewer.goto(f"{server_url}/reviews/{pk}/consensus/")
+    reviewer.get_by_role("button", name="Move on to the report").click()
+    reviewer.goto(f"{server_url}/reviews/{pk}/report/recommendations/")
+    reviewer.fill("#id_recommendations", "Ask every family about their needs at assessment.")
+    reviewer.get_by_role("button", name="Save recommendations").click()
+    reviewer.get_by_role("button", name="Finalise report").click()
+    expect(reviewer.get_by_text("The report is finalised. The team can now")).to_be_visible()
+
+    # 5. The team manager reads it.
+    manager = session("manager")
+    manager.goto(f"{server_url}/programmes/crisis-care-2026/teams/ashby-crisis-resolution-team/")
+    manager.get_by_role("link", name=re.compile("18 months review")).click()
+    expect(manager.get_by_text("Ask every family about their needs at assessment.")).to_be_visible()
+    expect(manager.get_by_text("Most assessments were thorough")).to_be_visible()
