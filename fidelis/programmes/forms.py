@@ -156,13 +156,21 @@ class AcceptInvitationForm(Form):
         super().__init__(*args, **kwargs)
         self.email = email
 
+    def clean(self):
+        if get_user_model().objects.filter(email__iexact=self.email).exists():
+            raise forms.ValidationError(
+                f"An account already uses {self.email}. Sign in to it, then open the "
+                "invitation link again to add the role."
+            )
+        return self._clean_passwords()
+
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("That username is taken. Choose another.")
         return username
 
-    def clean(self):
+    def _clean_passwords(self):
         from django.contrib.auth.password_validation import validate_password
 
         data = super().clean()

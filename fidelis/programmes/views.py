@@ -116,13 +116,18 @@ def programme_edit(request, slug):
 def organisation_detail(request, slug, org_slug):
     organisation = access.organisation_for_view(request.user, slug, org_slug)
     programme = organisation.programme
-    teams = [
-        {
-            "label": access.team_label(request.user, team),
-            "href": team.get_absolute_url() if access.can_view_team(request.user, team) else None,
-        }
-        for team in organisation.teams.select_related("organisation__programme")
-    ]
+    teams, hidden = [], 0
+    for team in organisation.teams.select_related("organisation__programme"):
+        if access.can_view_team(request.user, team) or programme.named_benchmarking:
+            teams.append({
+                "label": access.team_label(request.user, team),
+                "href": team.get_absolute_url()
+                if access.can_view_team(request.user, team) else None,
+            })
+        else:
+            # Listing a trust's other teams, even by pseudonym, would tell staff which
+            # pseudonyms are their neighbours.
+            hidden += 1
     sponsors = (
         Membership.objects.visible_to(request.user)
         .filter(organisation=organisation, role=Role.SPONSOR)
@@ -423,6 +428,9 @@ def accept_invitation(request, token):
             request, "programmes/invitation_used.jinja", {"invitation": invitation}, status=410
         )
     if request.user.is_authenticated:
+        if (request.user.email or "").lower() != invitation.email.lower():
+            return render(request, "programmes/invitation_other_account.jinja",
+                          {"invitation": invitation}, status=403)
         if request.method == "POST":
             actions.accept_invitation(invitation=invitation, user=request.user)
             messages.success(

@@ -507,8 +507,9 @@ def build_report(review) -> Report:
 
 
 def _priorities(scored: list[ItemLine], max_level: int) -> tuple[Priority, ...]:
-    """The lowest-scoring items (about five; ties at the cut-off kept together), then every
-    item one more criterion would raise, ordered by score and then item number."""
+    """The lowest-scoring items (about five; ties at the cut-off kept together), then the
+    quick wins: items at 3 or below that one more criterion would raise. Items already at 4
+    are strengths, so they are not listed again here."""
     below_top = sorted(
         (line for line in scored if line.score < max_level), key=lambda i: (i.score, i.number)
     )
@@ -520,7 +521,11 @@ def _priorities(scored: list[ItemLine], max_level: int) -> tuple[Priority, ...]:
                 break
             lowest.append(line)
     lowest_numbers = {line.number for line in lowest}
-    chosen = [line for line in scored if line.number in lowest_numbers or line.one_more]
+    chosen = [
+        line
+        for line in scored
+        if line.number in lowest_numbers or (line.one_more and line.score < max_level - 1)
+    ]
     chosen.sort(key=lambda i: (i.score, i.number))
     return tuple(
         Priority(item=line, lowest=line.number in lowest_numbers, one_more=line.one_more)

@@ -106,11 +106,17 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(bypass_csp=True)
+    """A page that fails the test if the browser refuses anything under our Content
+    Security Policy (an inline script or style without the nonce, say)."""
+    context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(15000)
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert refused == [], refused
 
 
 @pytest.fixture
@@ -127,7 +133,8 @@ def sign_in(page, server_url):
 
 
 def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
-    """Run axe-core (WCAG 2.2 A and AA rules) on the page; return serious violations."""
+    """Run axe-core (WCAG 2.2 A and AA rules) on the page; return serious violations.
+    The engine is evaluated through the DevTools protocol, which the page's CSP allows."""
     page.evaluate(AXE.read_text())
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag',

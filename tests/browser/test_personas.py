@@ -32,7 +32,7 @@ def test_signing_out_returns_to_the_public_home_page(sign_in, server_url):
 
 
 def test_pages_fit_a_phone_screen(browser, server_url):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(f"{server_url}/accounts/login/")
     page.fill("#id_login", "lead")

@@ -52,3 +52,17 @@ def test_the_scale_downloads_as_a_file_that_validates(as_user):
 
 def test_an_unknown_item_is_not_found(as_user):
     assert as_user("lead").get(SCALE + "items/99/").status_code == 404
+
+
+def test_a_licensed_scale_is_seen_only_in_programmes_that_use_it(as_user, db):
+    import yaml
+
+    from fidelis.lib.scalefile import parse_scale
+    from fidelis.scales.actions import BUNDLED_DIR, import_scale
+
+    data = yaml.safe_load((BUNDLED_DIR / "crisis-demo.yaml").read_text())
+    data.update(slug="licensed-copy", demonstration=False, name="A licensed scale")
+    import_scale(scale=parse_scale(yaml.safe_dump(data)))
+    assert as_user("member").get("/scales/licensed-copy/1.0/").status_code == 404
+    assert "A licensed scale" not in as_user("member").get("/scales/").content.decode()
+    assert as_user("lead").get("/scales/licensed-copy/1.0/").status_code == 200
