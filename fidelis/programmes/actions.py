@@ -46,6 +46,15 @@ def create_programme(
 
 
 @transaction.atomic
+def add_timepoint(*, programme: Programme, label: str, month: int):
+    from fidelis.programmes.models import ReviewTimepoint
+
+    return ReviewTimepoint.objects.create(
+        programme=programme, key=slugify(label)[:30], label=label, month=month, order=month
+    )
+
+
+@transaction.atomic
 def create_organisation(*, programme: Programme, name: str, ods_code: str = "") -> Organisation:
     return Organisation.objects.create(
         programme=programme, name=name, slug=slugify(name), ods_code=ods_code

@@ -8,6 +8,7 @@ from fidelis.programmes.models import (
     TEAM_ROLES,
     Organisation,
     Programme,
+    ReviewTimepoint,
     Role,
     Team,
 )
@@ -17,9 +18,61 @@ from fidelis.validators import no_patient_identifiers
 class ProgrammeForm(ModelForm):
     class Meta:
         model = Programme
-        fields = ["name", "description", "start_date", "length_months", "named_benchmarking"]
+        fields = ["name", "description", "start_date", "length_months", "scale",
+                  "named_benchmarking"]
         widgets = {"start_date": DateInput()}
-        labels = {"length_months": "Length in months", "named_benchmarking": "Named benchmarking"}
+        labels = {"length_months": "Length in months", "named_benchmarking": "Named benchmarking",
+                  "scale": "Fidelity scale"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from fidelis.scales.models import FidelityScale
+
+        self.fields["scale"].queryset = FidelityScale.objects.visible_to(user)
+        self.fields["scale"].empty_label = "Choose a scale"
+        self.fields["scale"].template_name = "forms/select.jinja"
+
+    def clean_scale(self):
+        from fidelis.reviews.models import Review
+
+        scale = self.cleaned_data.get("scale")
+        if self.instance.pk and scale != self.instance.scale:
+            used = Review.objects.filter(team__organisation__programme=self.instance).exists()
+            if used:
+                raise forms.ValidationError(
+                    "Reviews in this programme already use its scale, so it cannot change: "
+                    "results must stay comparable."
+                )
+        return scale
+
+    def clean_length_months(self):
+        months = self.cleaned_data["length_months"]
+        if not 1 <= months <= 60:
+            raise forms.ValidationError("Enter a length from 1 to 60 months.")
+        return months
+
+
+class TimepointForm(ModelForm):
+    class Meta:
+        model = ReviewTimepoint
+        fields = ["label", "month"]
+        labels = {"label": "Name", "month": "Months after the programme starts"}
+        help_texts = {"label": "For example, '18 months' or 'Follow-up'."}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def clean(self):
+        data = super().clean()
+        label = data.get("label")
+        if label and ReviewTimepoint.objects.filter(
+                programme=self.programme, key=slugify(label)[:30]).exists():
+            self.add_error("label", "The programme already has a timepoint with this name.")
+        month = data.get("month")
+        if month is not None and month > self.programme.length_months + 24:
+            self.add_error("month", "Enter a month within two years of the programme's end.")
+        return data
 
 
 class OrganisationForm(ModelForm):

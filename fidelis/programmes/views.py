@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from fidelis.programmes.forms import (
     OrganisationForm,
     ProgrammeForm,
     TeamForm,
+    TimepointForm,
 )
 from fidelis.programmes.home import sections_for
 from fidelis.programmes.models import (
@@ -90,7 +91,7 @@ def programme_detail(request, slug):
 @login_required
 def programme_edit(request, slug):
     programme = access.programme_for_management(request.user, slug)
-    form = ProgrammeForm(request.POST or None, instance=programme)
+    form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Programme details saved.")
@@ -110,6 +111,37 @@ def programme_edit(request, slug):
             ),
         },
     )
+
+
+@login_required
+def timepoints(request, slug):
+    programme = access.programme_for_management(request.user, slug)
+    form = TimepointForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        actions.add_timepoint(programme=programme, label=form.cleaned_data["label"],
+                              month=form.cleaned_data["month"])
+        messages.success(request, f"Timepoint '{form.cleaned_data['label']}' added.")
+        return redirect("timepoints", slug=programme.slug)
+    return render(request, "programmes/timepoints.jinja", {
+        "programme": programme, "form": form, "errors": error_list(form),
+        "timepoints": programme.timepoints.annotate(n_reviews=Count("reviews")),
+        "breadcrumbs": crumbs(("Home", reverse("home")),
+                              (programme.name, programme.get_absolute_url()),
+                              ("Review timepoints", "")),
+    })
+
+
+@login_required
+@require_POST
+def timepoint_delete(request, slug, timepoint_id):
+    programme = access.programme_for_management(request.user, slug)
+    timepoint = get_object_or_404(programme.timepoints, pk=timepoint_id)
+    if timepoint.reviews.exists():
+        messages.error(request, f"'{timepoint.label}' has reviews, so it cannot be removed.")
+    else:
+        timepoint.delete()
+        messages.success(request, f"Timepoint '{timepoint.label}' removed.")
+    return redirect("timepoints", slug=programme.slug)
 
 
 @login_required

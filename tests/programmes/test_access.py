@@ -34,6 +34,13 @@ PAGES = {
     "programme list": ("/programmes/", ALL_OK),
     "programme edit": (f"/programmes/{P}/edit/", only({"lead"})),
     "people": (f"/programmes/{P}/people/", only({"lead"})),
+    "timepoints": (f"/programmes/{P}/timepoints/", only({"lead"})),
+    "reviews": ("/reviews/", ALL_OK),
+    "plan a review": (f"/programmes/{P}/reviews/new/", only({"lead"})),
+    "agreement": (
+        f"/programmes/{P}/agreement/",
+        only({"lead", "reviewer", "expert", "evaluator"}),
+    ),
     "invite": (f"/programmes/{P}/people/invite/", only({"lead"})),
     "organisation create": (f"/programmes/{P}/organisations/new/", only({"lead"})),
     "team create": (f"/programmes/{P}/teams/new/", only({"lead"})),

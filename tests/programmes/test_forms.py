@@ -104,3 +104,38 @@ def test_an_invitation_with_a_bad_email_keeps_what_was_typed(as_user):
     assert "Enter a valid email address" in page_text(response)
     assert "Welcome aboard" in body
     assert "not-an-email" in body
+
+
+def test_the_lead_adds_and_removes_a_review_timepoint(as_user, programme):
+    client = as_user("lead")
+    response = client.post(f"/programmes/{P}/timepoints/", {"label": "18 months", "month": "18"})
+    assert response.status_code == 302
+    timepoint = programme.timepoints.get(key="18-months")
+    assert timepoint.month == 18
+    client.post(f"/programmes/{P}/timepoints/{timepoint.pk}/remove/")
+    assert not programme.timepoints.filter(key="18-months").exists()
+
+
+def test_a_timepoint_with_reviews_cannot_be_removed(as_user, programme):
+    baseline = programme.timepoints.get(key="baseline")
+    assert baseline.reviews.exists()
+    as_user("lead").post(f"/programmes/{P}/timepoints/{baseline.pk}/remove/")
+    assert programme.timepoints.filter(key="baseline").exists()
+
+
+def test_the_scale_cannot_change_once_reviews_use_it(as_user, programme):
+    import yaml
+
+    from fidelis.lib.scalefile import parse_scale
+    from fidelis.scales.actions import BUNDLED_DIR, import_scale
+
+    data = yaml.safe_load((BUNDLED_DIR / "crisis-demo.yaml").read_text())
+    data["version"] = "2.0"
+    other = import_scale(scale=parse_scale(yaml.safe_dump(data)))
+    response = as_user("lead").post(f"/programmes/{P}/edit/", {
+        "name": programme.name, "start_date": programme.start_date.isoformat(),
+        "length_months": "12", "scale": other.pk,
+    })
+    assert "already use its scale" in page_text(response)
+    programme.refresh_from_db()
+    assert programme.scale.version == "1.0"
