@@ -19,8 +19,11 @@ urlpatterns = [
     path("programmes/<slug:slug>/edit/", views.programme_edit, name="programme_edit"),
     path("programmes/<slug:slug>/people/", views.people, name="people"),
     path("programmes/<slug:slug>/timepoints/", views.timepoints, name="timepoints"),
-    path("programmes/<slug:slug>/timepoints/<int:timepoint_id>/remove/", views.timepoint_delete,
-         name="timepoint_delete"),
+    path(
+        "programmes/<slug:slug>/timepoints/<int:timepoint_id>/remove/",
+        views.timepoint_delete,
+        name="timepoint_delete",
+    ),
     path("programmes/<slug:slug>/people/invite/", views.invite, name="invite"),
     path(
         "programmes/<slug:slug>/invitations/<int:invitation_id>/withdraw/",

@@ -358,9 +358,7 @@ def can_see_all_ratings(user, review) -> bool:
     place = panel_place(user, review)
     if place is not None:
         return place.has_submitted or review.has_reached(Status.CONSENSUS)
-    if user.is_superuser or has_role(user, review.team.organisation.programme, Role.LEAD):
-        return True
-    return False
+    return user.is_superuser or has_role(user, review.team.organisation.programme, Role.LEAD)
 
 
 def can_edit_consensus(user, review) -> bool:

@@ -18,11 +18,20 @@ from fidelis.validators import no_patient_identifiers
 class ProgrammeForm(ModelForm):
     class Meta:
         model = Programme
-        fields = ["name", "description", "start_date", "length_months", "scale",
-                  "named_benchmarking"]
+        fields = [
+            "name",
+            "description",
+            "start_date",
+            "length_months",
+            "scale",
+            "named_benchmarking",
+        ]
         widgets = {"start_date": DateInput()}
-        labels = {"length_months": "Length in months", "named_benchmarking": "Named benchmarking",
-                  "scale": "Fidelity scale"}
+        labels = {
+            "length_months": "Length in months",
+            "named_benchmarking": "Named benchmarking",
+            "scale": "Fidelity scale",
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,8 +75,12 @@ class TimepointForm(ModelForm):
     def clean(self):
         data = super().clean()
         label = data.get("label")
-        if label and ReviewTimepoint.objects.filter(
-                programme=self.programme, key=slugify(label)[:30]).exists():
+        if (
+            label
+            and ReviewTimepoint.objects.filter(
+                programme=self.programme, key=slugify(label)[:30]
+            ).exists()
+        ):
             self.add_error("label", "The programme already has a timepoint with this name.")
         month = data.get("month")
         if month is not None and month > self.programme.length_months + 24:

@@ -261,7 +261,9 @@ class Membership(models.Model):
                         team__isnull=True,
                     )
                     | Q(
-                        role__in=sorted(PROGRAMME_ROLES), organisation__isnull=True, team__isnull=True
+                        role__in=sorted(PROGRAMME_ROLES),
+                        organisation__isnull=True,
+                        team__isnull=True,
                     )
                 ),
                 name="membership_scope_matches_role",

@@ -15,12 +15,16 @@ def send_invitation_email(*, invitation_id: int, message: str = "") -> None:
     ).get(pk=invitation_id)
     base = getattr(settings, "FIDELIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     # Plain-text email: Django's engine with autoescaping off, so "&" stays "&".
-    body = engines["django"].get_template("emails/invitation.txt").render(
-        {
-            "invitation": invitation,
-            "link": base + invitation.get_absolute_url(),
-            "message": message,
-        }
+    body = (
+        engines["django"]
+        .get_template("emails/invitation.txt")
+        .render(
+            {
+                "invitation": invitation,
+                "link": base + invitation.get_absolute_url(),
+                "message": message,
+            }
+        )
     )
     send_mail(
         f"You are invited to {invitation.programme.name} on Fidelis",

@@ -49,8 +49,12 @@ def programme_list(request):
 def programme_detail(request, slug):
     programme = access.programme_for_view(request.user, slug)
     user = request.user
-    organisations = Organisation.objects.filter(programme=programme).prefetch_related(
-        Prefetch("teams", queryset=Team.objects.select_related("organisation__programme"))
+    organisations = (
+        Organisation.objects.filter(programme=programme)
+        .select_related("programme")
+        .prefetch_related(
+            Prefetch("teams", queryset=Team.objects.select_related("organisation__programme"))
+        )
     )
     visible_orgs = set(
         Organisation.objects.visible_to(user)
@@ -118,17 +122,26 @@ def timepoints(request, slug):
     programme = access.programme_for_management(request.user, slug)
     form = TimepointForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        actions.add_timepoint(programme=programme, label=form.cleaned_data["label"],
-                              month=form.cleaned_data["month"])
+        actions.add_timepoint(
+            programme=programme, label=form.cleaned_data["label"], month=form.cleaned_data["month"]
+        )
         messages.success(request, f"Timepoint '{form.cleaned_data['label']}' added.")
         return redirect("timepoints", slug=programme.slug)
-    return render(request, "programmes/timepoints.jinja", {
-        "programme": programme, "form": form, "errors": error_list(form),
-        "timepoints": programme.timepoints.annotate(n_reviews=Count("reviews")),
-        "breadcrumbs": crumbs(("Home", reverse("home")),
-                              (programme.name, programme.get_absolute_url()),
-                              ("Review timepoints", "")),
-    })
+    return render(
+        request,
+        "programmes/timepoints.jinja",
+        {
+            "programme": programme,
+            "form": form,
+            "errors": error_list(form),
+            "timepoints": programme.timepoints.annotate(n_reviews=Count("reviews")),
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                ("Review timepoints", ""),
+            ),
+        },
+    )
 
 
 @login_required
@@ -151,11 +164,14 @@ def organisation_detail(request, slug, org_slug):
     teams, hidden = [], 0
     for team in organisation.teams.select_related("organisation__programme"):
         if access.can_view_team(request.user, team) or programme.named_benchmarking:
-            teams.append({
-                "label": access.team_label(request.user, team),
-                "href": team.get_absolute_url()
-                if access.can_view_team(request.user, team) else None,
-            })
+            teams.append(
+                {
+                    "label": access.team_label(request.user, team),
+                    "href": team.get_absolute_url()
+                    if access.can_view_team(request.user, team)
+                    else None,
+                }
+            )
         else:
             # Listing a trust's other teams, even by pseudonym, would tell staff which
             # pseudonyms are their neighbours.
@@ -461,8 +477,12 @@ def accept_invitation(request, token):
         )
     if request.user.is_authenticated:
         if (request.user.email or "").lower() != invitation.email.lower():
-            return render(request, "programmes/invitation_other_account.jinja",
-                          {"invitation": invitation}, status=403)
+            return render(
+                request,
+                "programmes/invitation_other_account.jinja",
+                {"invitation": invitation},
+                status=403,
+            )
         if request.method == "POST":
             actions.accept_invitation(invitation=invitation, user=request.user)
             messages.success(

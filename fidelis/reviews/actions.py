@@ -23,8 +23,7 @@ from fidelis.scales.models import Criterion, Item
 DEFAULT_DOCUMENTS = [
     "About ten anonymised case notes of people recently cared for by the team",
     "Operational policy and procedures",
-    "Routine data for the last six months (referrals, response times, admissions, "
-    "discharges)",
+    "Routine data for the last six months (referrals, response times, admissions, discharges)",
     "Staff list with professions and whole-time equivalents (no personal details)",
     "Training records summary",
 ]
@@ -69,18 +68,26 @@ def plan_review(*, team, timepoint, visit_date, panel, by) -> Review:
     if len(set(users)) != len(users):
         raise ReviewError("Each reviewer can be on the panel only once.")
     review = Review.objects.create(
-        team=team, timepoint=timepoint, scale=programme.scale, visit_date=visit_date,
+        team=team,
+        timepoint=timepoint,
+        scale=programme.scale,
+        visit_date=visit_date,
         created_by=by,
     )
     PanelMember.objects.bulk_create(
         PanelMember(review=review, user=user, role=role) for user, role in panel
     )
     PreparationItem.objects.bulk_create(
-        [PreparationItem(review=review, kind=PreparationItem.Kind.DOCUMENT, label=label,
-                         order=i) for i, label in enumerate(DEFAULT_DOCUMENTS)]
-        + [PreparationItem(review=review, kind=PreparationItem.Kind.INTERVIEW, label=label,
-                           time=time, order=i)
-           for i, (time, label) in enumerate(DEFAULT_INTERVIEWS)]
+        [
+            PreparationItem(review=review, kind=PreparationItem.Kind.DOCUMENT, label=label, order=i)
+            for i, label in enumerate(DEFAULT_DOCUMENTS)
+        ]
+        + [
+            PreparationItem(
+                review=review, kind=PreparationItem.Kind.INTERVIEW, label=label, time=time, order=i
+            )
+            for i, (time, label) in enumerate(DEFAULT_INTERVIEWS)
+        ]
     )
     return review
 
@@ -101,15 +108,18 @@ def advance(*, review: Review, by) -> Review:
         waiting = review.panel.filter(submitted_at__isnull=True).select_related("user")
         if waiting:
             names = ", ".join(m.user.display_name for m in waiting)
-            raise ReviewError(f"Consensus starts when every reviewer has submitted: waiting "
-                              f"for {names}.")
+            raise ReviewError(
+                f"Consensus starts when every reviewer has submitted: waiting for {names}."
+            )
         _open_consensus(review)
         review.status = Status.CONSENSUS
     elif review.status == Status.CONSENSUS:
         open_items = review.consensus.filter(agreed=False).count()
         if open_items:
-            raise ReviewError(f"{open_items} item{'s' if open_items != 1 else ''} still "
-                              "need an agreed score before the report.")
+            raise ReviewError(
+                f"{open_items} item{'s' if open_items != 1 else ''} still "
+                "need an agreed score before the report."
+            )
         review.status = Status.REPORT
     else:
         raise ReviewError("Use 'Finalise report' to finish the review.")
@@ -140,8 +150,14 @@ def _rescore(rating_or_consensus, item: Item, rows) -> int | None:
 
 
 @transaction.atomic
-def record_rating(*, panel_member: PanelMember, item: Item, decisions: dict | None = None,
-                  anchor_level: int | None = None, notes: str | None = None) -> Rating:
+def record_rating(
+    *,
+    panel_member: PanelMember,
+    item: Item,
+    decisions: dict | None = None,
+    anchor_level: int | None = None,
+    notes: str | None = None,
+) -> Rating:
     """Save part or all of a reviewer's rating of one item. `decisions` maps criterion
     letter -> (status or "", list of source codes). Only what is given changes, so two
     browser tabs saving different criteria do not undo each other."""
@@ -166,7 +182,8 @@ def record_rating(*, panel_member: PanelMember, item: Item, decisions: dict | No
             if unknown:
                 raise ReviewError(f"Unknown evidence source {', '.join(sorted(unknown))}.")
             CriterionRating.objects.update_or_create(
-                rating=rating, criterion=criteria[letter],
+                rating=rating,
+                criterion=criteria[letter],
                 defaults={"status": status or "", "sources": sorted(sources)},
             )
     fields = ["score", "updated_at"]
@@ -200,8 +217,9 @@ def submit_ratings(*, panel_member: PanelMember) -> PanelMember:
     missing = [n for n in review.scale.items.values_list("number", flat=True) if n not in scored]
     if missing:
         shown = ", ".join(str(n) for n in missing[:10]) + ("…" if len(missing) > 10 else "")
-        raise ReviewError(f"Rate every item before submitting. Items still without a score: "
-                          f"{shown}.")
+        raise ReviewError(
+            f"Rate every item before submitting. Items still without a score: {shown}."
+        )
     panel_member.submitted_at = timezone.now()
     panel_member.save(update_fields=["submitted_at"])
     if not review.panel.filter(submitted_at__isnull=True).exists():
@@ -226,19 +244,25 @@ def _open_consensus(review: Review) -> None:
         item_ratings = by_item.get(item.pk, [])
         levels = {r.anchor_level for r in item_ratings}
         consensus = ConsensusItem(
-            review=review, item=item,
+            review=review,
+            item=item,
             anchor_level=levels.pop() if len(levels) == 1 else None,
         )
         consensus_rows.append(consensus)
         for criterion in item.criteria.all():
             decisions = {
                 (row.status, tuple(row.sources))
-                for r in item_ratings for row in r.criteria.all()
+                for r in item_ratings
+                for row in r.criteria.all()
                 if row.criterion_id == criterion.pk
             }
             status, sources = decisions.pop() if len(decisions) == 1 else ("", ())
-            criterion_rows.append((consensus, ConsensusCriterion(
-                criterion=criterion, status=status, sources=list(sources))))
+            criterion_rows.append(
+                (
+                    consensus,
+                    ConsensusCriterion(criterion=criterion, status=status, sources=list(sources)),
+                )
+            )
     ConsensusItem.objects.bulk_create(consensus_rows)
     for consensus, row in criterion_rows:
         row.consensus = consensus
@@ -246,25 +270,35 @@ def _open_consensus(review: Review) -> None:
     for consensus in consensus_rows:
         rows = [row for c, row in criterion_rows if c is consensus]
         for row in rows:
-            row.criterion = next(c for c in consensus.item.criteria.all()
-                                 if c.pk == row.criterion_id)
+            row.criterion = next(
+                c for c in consensus.item.criteria.all() if c.pk == row.criterion_id
+            )
         consensus.score = _rescore(consensus, consensus.item, rows)
     ConsensusItem.objects.bulk_update(consensus_rows, ["score"])
 
 
 @transaction.atomic
-def save_consensus(*, consensus: ConsensusItem, expected_version: int, decisions: dict,
-                   anchor_level: int | None, rationale: str, agreed: bool, by,
-                   amendment_reason: str | None = None) -> ConsensusItem:
+def save_consensus(
+    *,
+    consensus: ConsensusItem,
+    expected_version: int,
+    decisions: dict,
+    anchor_level: int | None,
+    rationale: str,
+    agreed: bool,
+    by,
+    amendment_reason: str | None = None,
+) -> ConsensusItem:
     """Save the panel's agreed rating of an item. A save based on an older version than the
     one stored is refused (StaleConsensus), never silently applied."""
-    current = (ConsensusItem.objects.select_for_update().select_related("item", "updated_by",
-                                                                         "review")
-               .get(pk=consensus.pk))
+    current = (
+        ConsensusItem.objects.select_for_update()
+        .select_related("item", "updated_by", "review")
+        .get(pk=consensus.pk)
+    )
     review = current.review
     if review.is_finalised and amendment_reason is None:
-        raise ReviewError("This review is finalised: changes are made as amendments with a "
-                          "reason.")
+        raise ReviewError("This review is finalised: changes are made as amendments with a reason.")
     if not review.is_finalised and review.status not in (Status.CONSENSUS, Status.REPORT):
         raise ReviewError("Consensus opens when every reviewer has submitted.")
     if current.version != expected_version:
@@ -272,8 +306,7 @@ def save_consensus(*, consensus: ConsensusItem, expected_version: int, decisions
     item = current.item
     definition = item.definition
     before_score, before_rationale = current.score, current.rationale
-    rows = {row.criterion.letter: row
-            for row in current.criteria.select_related("criterion")}
+    rows = {row.criterion.letter: row for row in current.criteria.select_related("criterion")}
     before_decisions = {k: (r.status, list(r.sources)) for k, r in rows.items()}
     for letter, (status, sources) in decisions.items():
         if letter not in rows:
@@ -288,14 +321,25 @@ def save_consensus(*, consensus: ConsensusItem, expected_version: int, decisions
     current.rationale = rationale
     current.score = _rescore(current, item, list(rows.values()))
     if agreed and current.score is None:
-        raise ReviewError(f"Item {item.number} needs every criterion decided (or a level "
-                          "chosen) before it can be agreed.")
+        raise ReviewError(
+            f"Item {item.number} needs every criterion decided (or a level "
+            "chosen) before it can be agreed."
+        )
     current.agreed = agreed
     current.version += 1
     current.updated_by = by
     current.updated_at = timezone.now()
-    current.save(update_fields=[
-        "anchor_level", "rationale", "score", "agreed", "version", "updated_by", "updated_at"])
+    current.save(
+        update_fields=[
+            "anchor_level",
+            "rationale",
+            "score",
+            "agreed",
+            "version",
+            "updated_by",
+            "updated_at",
+        ]
+    )
     if amendment_reason is not None:
         after_decisions = {k: (r.status, list(r.sources)) for k, r in rows.items()}
         changed = [k for k in rows if before_decisions[k] != after_decisions[k]]
@@ -307,42 +351,63 @@ def save_consensus(*, consensus: ConsensusItem, expected_version: int, decisions
         if before_rationale != current.rationale:
             parts.append("rationale")
         Amendment.objects.create(
-            review=review, item=item,
+            review=review,
+            item=item,
             what=f"Item {item.number}: " + ("; ".join(parts) or "no change"),
             before=f"Score {before_score}. {before_rationale}".strip(),
             after=f"Score {current.score}. {current.rationale}".strip(),
-            reason=amendment_reason, made_by=by,
+            reason=amendment_reason,
+            made_by=by,
         )
         Review.objects.filter(pk=review.pk).update(report_version=review.report_version + 1)
     return current
 
 
 @transaction.atomic
-def amend(*, consensus: ConsensusItem, expected_version: int, decisions: dict,
-          anchor_level: int | None, rationale: str, reason: str, by) -> ConsensusItem:
+def amend(
+    *,
+    consensus: ConsensusItem,
+    expected_version: int,
+    decisions: dict,
+    anchor_level: int | None,
+    rationale: str,
+    reason: str,
+    by,
+) -> ConsensusItem:
     """Change a finalised review's item. The reason is kept and shown on the report."""
     if not consensus.review.is_finalised:
         raise ReviewError("Only a finalised review is amended; change the consensus instead.")
     if not (reason or "").strip():
         raise ReviewError("Give the reason for the amendment.")
     return save_consensus(
-        consensus=consensus, expected_version=expected_version, decisions=decisions,
-        anchor_level=anchor_level, rationale=rationale, agreed=True, by=by,
+        consensus=consensus,
+        expected_version=expected_version,
+        decisions=decisions,
+        anchor_level=anchor_level,
+        rationale=rationale,
+        agreed=True,
+        by=by,
         amendment_reason=reason.strip(),
     )
 
 
 @transaction.atomic
-def save_recommendations(*, review: Review, recommendations: str, by,
-                         reason: str | None = None) -> Review:
+def save_recommendations(
+    *, review: Review, recommendations: str, by, reason: str | None = None
+) -> Review:
     """The panel's recommendations; after finalising, only as an amendment with a reason."""
     review = _lock(review)
     if review.is_finalised:
         if not (reason or "").strip():
             raise ReviewError("This review is finalised: give the reason for the amendment.")
-        Amendment.objects.create(review=review, what="Recommendations",
-                                 before=review.recommendations, after=recommendations,
-                                 reason=reason.strip(), made_by=by)
+        Amendment.objects.create(
+            review=review,
+            what="Recommendations",
+            before=review.recommendations,
+            after=recommendations,
+            reason=reason.strip(),
+            made_by=by,
+        )
         review.report_version += 1
     review.recommendations = recommendations
     review.save(update_fields=["recommendations", "report_version"])
@@ -353,8 +418,9 @@ def save_recommendations(*, review: Review, recommendations: str, by,
 def finalise(*, review: Review, by) -> Review:
     review = _lock(review)
     if review.status != Status.REPORT:
-        raise ReviewError("A review is finalised from the report stage, once every item has "
-                          "an agreed score.")
+        raise ReviewError(
+            "A review is finalised from the report stage, once every item has an agreed score."
+        )
     if review.consensus.filter(agreed=False).exists():
         raise ReviewError("Every item needs an agreed score before finalising.")
     review.status = Status.FINALISED
@@ -366,8 +432,7 @@ def finalise(*, review: Review, by) -> Review:
 
 
 @transaction.atomic
-def set_routine_value(*, review: Review, criterion: Criterion, value: float | None,
-                      by) -> None:
+def set_routine_value(*, review: Review, criterion: Criterion, value: float | None, by) -> None:
     if review.is_finalised:
         raise ReviewError("This review is finalised.")
     if value is None:

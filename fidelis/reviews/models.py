@@ -66,7 +66,10 @@ class Review(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finalised_at = models.DateTimeField(null=True, blank=True)
     finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -164,8 +167,7 @@ class RoutineValue(models.Model):
 class Rating(models.Model):
     """One reviewer's independent rating of one item: criteria decisions give the score."""
 
-    panel_member = models.ForeignKey(PanelMember, on_delete=models.CASCADE,
-                                     related_name="ratings")
+    panel_member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="ratings")
     item = models.ForeignKey("scales.Item", on_delete=models.PROTECT, related_name="ratings")
     anchor_level = models.PositiveSmallIntegerField(null=True, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -188,8 +190,7 @@ class CriterionRating(models.Model):
     """A reviewer's decision on one criterion, with the evidence sources that support it."""
 
     rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="criteria")
-    criterion = models.ForeignKey("scales.Criterion", on_delete=models.PROTECT,
-                                  related_name="+")
+    criterion = models.ForeignKey("scales.Criterion", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     sources = models.JSONField(default=list, blank=True)
 
@@ -216,7 +217,10 @@ class ConsensusItem(models.Model):
     # Optimistic locking: a save must name the version it started from.
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     updated_at = models.DateTimeField(default=timezone.now)
@@ -236,10 +240,8 @@ class ConsensusItem(models.Model):
 class ConsensusCriterion(models.Model):
     """The agreed decision on one criterion."""
 
-    consensus = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE,
-                                  related_name="criteria")
-    criterion = models.ForeignKey("scales.Criterion", on_delete=models.PROTECT,
-                                  related_name="+")
+    consensus = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE, related_name="criteria")
+    criterion = models.ForeignKey("scales.Criterion", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     sources = models.JSONField(default=list, blank=True)
 
@@ -256,8 +258,9 @@ class Amendment(models.Model):
     """A change made after the review was finalised, with the reason for it."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="amendments")
-    item = models.ForeignKey("scales.Item", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    item = models.ForeignKey(
+        "scales.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     what = SafeCharField(max_length=300)
     before = SafeTextField(blank=True)
     after = SafeTextField(blank=True)

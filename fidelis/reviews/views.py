@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fidelis.forms import error_list
@@ -17,11 +16,9 @@ from fidelis.reviews.forms import PANEL_SLOTS, PlanReviewForm, RecommendationsFo
 from fidelis.reviews.models import (
     ConsensusItem,
     CriterionRating,
-    PanelMember,
     PreparationItem,
     Rating,
     Review,
-    RoutineValue,
     Status,
 )
 from fidelis.scales.models import Item

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from fidelis.lib.scalefile import Scale
 
-
 _DEFINITIONS: dict[tuple, Scale] = {}
 
 
@@ -28,9 +27,7 @@ class FidelityScaleQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser or Membership.objects.filter(user=user, role=Role.LEAD).exists():
             return self
-        return self.filter(
-            Q(demonstration=True) | Q(programmes__memberships__user=user)
-        ).distinct()
+        return self.filter(Q(demonstration=True) | Q(programmes__memberships__user=user)).distinct()
 
 
 class FidelityScale(models.Model):
@@ -65,9 +62,6 @@ class FidelityScale(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (version {self.version})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("scale", args=[self.slug, self.version])
-
     def save(self, *args, **kwargs):
         if self.pk is not None and self.is_in_use():
             stored = FidelityScale.objects.filter(pk=self.pk).values_list("data", flat=True).first()
@@ -77,6 +71,9 @@ class FidelityScale(models.Model):
                     "as a new version."
                 )
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("scale", args=[self.slug, self.version])
 
     @property
     def definition(self) -> Scale:

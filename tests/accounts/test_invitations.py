@@ -104,8 +104,9 @@ def test_only_the_lead_can_withdraw_invitations(invite, as_user):
     assert Invitation.objects.get(pk=invitation.pk).is_pending
 
 
-def test_an_invitation_for_another_address_is_not_given_to_the_signed_in_user(invite, as_user,
-                                                                              users):
+def test_an_invitation_for_another_address_is_not_given_to_the_signed_in_user(
+    invite, as_user, users
+):
     invitation = invite(email="someone.else@example.org", role="evaluator")
     client = as_user("member")
     response = client.post(invitation.get_absolute_url())
@@ -116,9 +117,15 @@ def test_an_invitation_for_another_address_is_not_given_to_the_signed_in_user(in
 
 def test_a_new_account_cannot_reuse_an_email_that_has_an_account(invite, users):
     invitation = invite(email=users["member"].email, role="evaluator")
-    response = Client().post(invitation.get_absolute_url(), {
-        "first_name": "Mo", "last_name": "F", "username": "mo2",
-        "password1": "harbour-lantern-42", "password2": "harbour-lantern-42",
-    })
+    response = Client().post(
+        invitation.get_absolute_url(),
+        {
+            "first_name": "Mo",
+            "last_name": "F",
+            "username": "mo2",
+            "password1": "harbour-lantern-42",
+            "password2": "harbour-lantern-42",
+        },
+    )
     assert "already uses" in response.content.decode()
     assert Invitation.objects.get(pk=invitation.pk).is_pending

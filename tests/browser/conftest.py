@@ -50,8 +50,14 @@ def server_env(tmp_path_factory):
 
 def run_in_server_database(env, code: str) -> str:
     """Run Python with Django set up against the browser tests' server database."""
-    result = subprocess.run([sys.executable, "-m", "fidelis", "shell", "-c", code], env=env,
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "fidelis", "shell", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -112,8 +118,12 @@ def page(browser):
     page = context.new_page()
     page.set_default_timeout(15000)
     refused = []
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
     assert refused == [], refused

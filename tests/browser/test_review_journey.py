@@ -86,10 +86,12 @@ def test_the_whole_review_journey(browser, server_url, server_env):
     rate_item_six(expert, server_url, pk, "not_met")
     expert.goto(f"{server_url}/reviews/{pk}/consensus/")
     assert "You cannot do this" in expert.content()
-    run_in_server_database(server_env, RATE_REST.format(pk=pk, username="reviewer",
-                                                        status="met", level=4))
-    run_in_server_database(server_env, RATE_REST.format(pk=pk, username="expert",
-                                                        status="met", level=4))
+    run_in_server_database(
+        server_env, RATE_REST.format(pk=pk, username="reviewer", status="met", level=4)
+    )
+    run_in_server_database(
+        server_env, RATE_REST.format(pk=pk, username="expert", status="met", level=4)
+    )
     for page in (reviewer, expert):
         page.goto(f"{server_url}/reviews/{pk}/rate/")
         page.get_by_role("button", name="Submit my ratings").click()
@@ -99,8 +101,7 @@ def test_the_whole_review_journey(browser, server_url, server_env):
     reviewer.goto(f"{server_url}/reviews/{pk}/consensus/")
     expect(reviewer.get_by_text("Scores 1 to 5")).to_be_visible()
     reviewer.get_by_role("link", name=re.compile(r"^6\. ")).click()
-    letters = reviewer.locator("input[name=criteria]").evaluate_all(
-        "els => els.map(e => e.value)")
+    letters = reviewer.locator("input[name=criteria]").evaluate_all("els => els.map(e => e.value)")
     for letter in letters[:-1]:
         reviewer.check(f"#c-{letter}-met")
     reviewer.check(f"#c-{letters[-1]}-not_met")

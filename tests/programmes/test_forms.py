@@ -132,10 +132,15 @@ def test_the_scale_cannot_change_once_reviews_use_it(as_user, programme):
     data = yaml.safe_load((BUNDLED_DIR / "crisis-demo.yaml").read_text())
     data["version"] = "2.0"
     other = import_scale(scale=parse_scale(yaml.safe_dump(data)))
-    response = as_user("lead").post(f"/programmes/{P}/edit/", {
-        "name": programme.name, "start_date": programme.start_date.isoformat(),
-        "length_months": "12", "scale": other.pk,
-    })
+    response = as_user("lead").post(
+        f"/programmes/{P}/edit/",
+        {
+            "name": programme.name,
+            "start_date": programme.start_date.isoformat(),
+            "length_months": "12",
+            "scale": other.pk,
+        },
+    )
     assert "already use its scale" in page_text(response)
     programme.refresh_from_db()
     assert programme.scale.version == "1.0"

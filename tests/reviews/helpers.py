@@ -8,14 +8,17 @@ from fidelis.reviews.models import PanelRole, Status
 
 
 def new_timepoint(programme, key="18m", month=18):
-    return ReviewTimepoint.objects.create(programme=programme, key=key, label=f"{month} months",
-                                          month=month, order=month)
+    return ReviewTimepoint.objects.create(
+        programme=programme, key=key, label=f"{month} months", month=month, order=month
+    )
 
 
 def planned_review(programme, users, team_slug="fenwick-crisis-team", key="18m"):
     team = Team.objects.get(slug=team_slug)
     review = actions.plan_review(
-        team=team, timepoint=new_timepoint(programme, key), visit_date=datetime.date(2027, 5, 4),
+        team=team,
+        timepoint=new_timepoint(programme, key),
+        visit_date=datetime.date(2027, 5, 4),
         panel=[(users["reviewer"], PanelRole.CLINICIAN), (users["expert"], PanelRole.EXPERT)],
         by=users["lead"],
     )
@@ -39,8 +42,11 @@ def rate_everything(place, *, status="met", level=3, skip=()):
         if definition.rule.kind == "anchors":
             actions.record_rating(panel_member=place, item=item, anchor_level=level)
         else:
-            actions.record_rating(panel_member=place, item=item, decisions={
-                c.letter: (status, list(c.sources)) for c in definition.criteria})
+            actions.record_rating(
+                panel_member=place,
+                item=item,
+                decisions={c.letter: (status, list(c.sources)) for c in definition.criteria},
+            )
 
 
 def place_of(review, user):
@@ -60,16 +66,19 @@ def agree_everything(review, user, status="met", level=4):
     for consensus in review.consensus.select_related("item"):
         definition = consensus.item.definition
         actions.save_consensus(
-            consensus=consensus, expected_version=consensus.version,
+            consensus=consensus,
+            expected_version=consensus.version,
             decisions={c.letter: (status, list(c.sources)) for c in definition.criteria},
-            anchor_level=level, rationale="Evidence from case notes and staff agreed.",
-            agreed=True, by=user)
+            anchor_level=level,
+            rationale="Evidence from case notes and staff agreed.",
+            agreed=True,
+            by=user,
+        )
 
 
 def finalised(programme, users, **kwargs):
     review = at_consensus(programme, users, **kwargs)
     agree_everything(review, users["reviewer"])
     actions.advance(review=review, by=users["reviewer"])
-    actions.save_recommendations(review=review, recommendations="Keep going.",
-                                 by=users["reviewer"])
+    actions.save_recommendations(review=review, recommendations="Keep going.", by=users["reviewer"])
     return actions.finalise(review=review, by=users["reviewer"])

@@ -21,11 +21,18 @@ def test_the_lead_plans_a_review_with_a_panel(as_user, programme, users):
 
     timepoint = new_timepoint(programme)
     team = Team.objects.get(slug="ridgeway-crisis-resolution-team")
-    response = as_user("lead").post(f"/programmes/{programme.slug}/reviews/new/", {
-        "team": team.pk, "timepoint": timepoint.pk, "visit_date": "2027-05-10",
-        "reviewer_1": users["reviewer"].pk, "role_1": "clinician",
-        "reviewer_2": users["expert"].pk, "role_2": "expert",
-    })
+    response = as_user("lead").post(
+        f"/programmes/{programme.slug}/reviews/new/",
+        {
+            "team": team.pk,
+            "timepoint": timepoint.pk,
+            "visit_date": "2027-05-10",
+            "reviewer_1": users["reviewer"].pk,
+            "role_1": "clinician",
+            "reviewer_2": users["expert"].pk,
+            "role_2": "expert",
+        },
+    )
     assert response.status_code == 302
     review = Review.objects.get(team=team, timepoint=timepoint)
     assert review.visit_date == datetime.date(2027, 5, 10)
@@ -37,10 +44,15 @@ def test_the_lead_plans_a_review_with_a_panel(as_user, programme, users):
 def test_a_plan_without_a_panel_role_saves_nothing(as_user, programme, users):
     timepoint = new_timepoint(programme)
     before = Review.objects.count()
-    response = as_user("lead").post(f"/programmes/{programme.slug}/reviews/new/", {
-        "team": "", "timepoint": timepoint.pk, "visit_date": "not a date",
-        "reviewer_1": users["reviewer"].pk,
-    })
+    response = as_user("lead").post(
+        f"/programmes/{programme.slug}/reviews/new/",
+        {
+            "team": "",
+            "timepoint": timepoint.pk,
+            "visit_date": "not a date",
+            "reviewer_1": users["reviewer"].pk,
+        },
+    )
     text = page_text(response)
     assert "There is a problem" in text
     assert "Choose reviewer 1's role on the panel" in text
@@ -58,20 +70,23 @@ def test_each_change_is_saved_at_once_through_htmx(as_user, programme, users):
     data = {"criteria": letters, "notes": "Thorough assessments seen in most notes."}
     for letter in letters:
         data[f"{letter}-status"] = "met"
-    response = as_user("reviewer").post(f"/reviews/{review.pk}/rate/6/", data,
-                                        headers={"HX-Request": "true"})
+    response = as_user("reviewer").post(
+        f"/reviews/{review.pk}/rate/6/", data, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="rating-status"' in body and "<html" not in body
     assert "Saved at" in body
-    rating = Rating.objects.get(panel_member__review=review, item=item,
-                                panel_member__user=users["reviewer"])
+    rating = Rating.objects.get(
+        panel_member__review=review, item=item, panel_member__user=users["reviewer"]
+    )
     assert rating.score == 5
     assert rating.notes == "Thorough assessments seen in most notes."
 
 
 def test_a_reviewer_cannot_see_another_reviewers_ratings_before_submitting(
-        as_user, programme, users):
+    as_user, programme, users
+):
     review = at_rating(programme, users)
     rate_everything(place_of(review, users["reviewer"]), status="met")
     expert = as_user("expert")
@@ -91,8 +106,7 @@ def test_a_reviewer_cannot_see_another_reviewers_ratings_before_submitting(
     assert "Eddie Brook" not in page_text(page)
 
 
-def test_submitting_with_unrated_items_is_refused_with_the_items_listed(as_user, programme,
-                                                                        users):
+def test_submitting_with_unrated_items_is_refused_with_the_items_listed(as_user, programme, users):
     review = at_rating(programme, users)
     rate_everything(place_of(review, users["reviewer"]), skip={3, 7})
     response = as_user("reviewer").post(f"/reviews/{review.pk}/rate/submit/", follow=True)
@@ -101,7 +115,8 @@ def test_submitting_with_unrated_items_is_refused_with_the_items_listed(as_user,
 
 
 def test_consensus_opens_when_everyone_has_submitted_and_flags_disagreements(
-        as_user, programme, users):
+    as_user, programme, users
+):
     review = at_consensus(programme, users)
     assert review.status == Status.CONSENSUS
     page = as_user("expert").get(f"/reviews/{review.pk}/consensus/")
@@ -118,15 +133,21 @@ def test_a_stale_consensus_save_is_refused_not_applied(as_user, programme, users
     letters = [c.letter for c in item.criteria.all()]
 
     def post(client, status, rationale, version):
-        data = {"criteria": letters, "rationale": rationale, "version": version,
-                "agreed": "on", "next": "list"}
+        data = {
+            "criteria": letters,
+            "rationale": rationale,
+            "version": version,
+            "agreed": "on",
+            "next": "list",
+        }
         for letter in letters:
             data[f"{letter}-status"] = status
         return client.post(f"/reviews/{review.pk}/consensus/6/", data)
 
     reviewer, expert = as_user("reviewer"), as_user("expert")
-    assert post(reviewer, "met", "All seven seen in the notes.", consensus.version).status_code \
-        == 302
+    assert (
+        post(reviewer, "met", "All seven seen in the notes.", consensus.version).status_code == 302
+    )
     # The expert opened the page before that save and now saves an older version.
     response = post(expert, "not_met", "Not convinced.", consensus.version)
     assert response.status_code == 409
@@ -153,8 +174,10 @@ def test_the_team_cannot_see_a_review_until_it_is_finalised(as_user, programme, 
     agree_everything(review, users["reviewer"])
     reviewer = as_user("reviewer")
     reviewer.post(f"/reviews/{review.pk}/advance/")
-    reviewer.post(f"/reviews/{review.pk}/report/recommendations/",
-                  {"recommendations": "Write crisis plans with every person."})
+    reviewer.post(
+        f"/reviews/{review.pk}/report/recommendations/",
+        {"recommendations": "Write crisis plans with every person."},
+    )
     response = reviewer.post(f"/reviews/{review.pk}/finalise/")
     assert response.status_code == 302
     assert Review.objects.get(pk=review.pk).status == Status.FINALISED
@@ -163,14 +186,16 @@ def test_the_team_cannot_see_a_review_until_it_is_finalised(as_user, programme, 
     assert "Write crisis plans with every person." in page_text(page)
 
 
-def test_a_finalised_review_changes_only_by_amendment_with_a_reason(as_user, programme,
-                                                                   users):
+def test_a_finalised_review_changes_only_by_amendment_with_a_reason(as_user, programme, users):
     review = finalised(programme, users)
     item = review.scale.items.get(number=2)
     consensus = ConsensusItem.objects.get(review=review, item=item)
     letters = [c.letter for c in item.criteria.all()]
-    data = {"criteria": letters, "rationale": "Response times were lower than first read.",
-            "version": consensus.version}
+    data = {
+        "criteria": letters,
+        "rationale": "Response times were lower than first read.",
+        "version": consensus.version,
+    }
     for letter in letters:
         data[f"{letter}-status"] = "not_met"
     client = as_user("reviewer")
@@ -191,8 +216,9 @@ def test_a_finalised_review_changes_only_by_amendment_with_a_reason(as_user, pro
 
 def test_changing_ratings_after_submitting_is_refused(as_user, programme, users):
     review = at_consensus(programme, users)
-    response = as_user("reviewer").post(f"/reviews/{review.pk}/rate/6/",
-                                        {"criteria": ["a"], "a-status": "not_met"})
+    response = as_user("reviewer").post(
+        f"/reviews/{review.pk}/rate/6/", {"criteria": ["a"], "a-status": "not_met"}
+    )
     assert response.status_code == 403
 
 
@@ -200,7 +226,9 @@ def test_an_nhs_number_in_a_rationale_is_refused(as_user, programme, users):
     review = at_consensus(programme, users)
     item = review.scale.items.get(number=1)
     consensus = ConsensusItem.objects.get(review=review, item=item)
-    response = as_user("reviewer").post(f"/reviews/{review.pk}/consensus/1/", {
-        "criteria": [], "rationale": "See patient 943 476 5919", "version": consensus.version})
+    response = as_user("reviewer").post(
+        f"/reviews/{review.pk}/consensus/1/",
+        {"criteria": [], "rationale": "See patient 943 476 5919", "version": consensus.version},
+    )
     assert "NHS number" in page_text(response)
     assert "943 476 5919" not in ConsensusItem.objects.get(pk=consensus.pk).rationale

@@ -2,130 +2,364 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import fidelis.programmes.models
-import fidelis.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import fidelis.programmes.models
+import fidelis.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('scales', '0001_initial'),
+        ("scales", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', fidelis.validators.SafeCharField(max_length=200)),
-                ('slug', models.SlugField(unique=True)),
-                ('description', fidelis.validators.SafeTextField(blank=True)),
-                ('start_date', models.DateField()),
-                ('length_months', models.PositiveSmallIntegerField(default=12)),
-                ('named_benchmarking', models.BooleanField(default=False, help_text="When on, teams see each other's names in comparisons; otherwise other teams appear only under pseudonyms.")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('scale', models.ForeignKey(blank=True, help_text='The fidelity scale version every review in this programme uses.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='scales.fidelityscale')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", fidelis.validators.SafeCharField(max_length=200)),
+                ("slug", models.SlugField(unique=True)),
+                ("description", fidelis.validators.SafeTextField(blank=True)),
+                ("start_date", models.DateField()),
+                ("length_months", models.PositiveSmallIntegerField(default=12)),
+                (
+                    "named_benchmarking",
+                    models.BooleanField(
+                        default=False,
+                        help_text="When on, teams see each other's names in comparisons; otherwise other teams appear only under pseudonyms.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The fidelity scale version every review in this programme uses.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="scales.fidelityscale",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', 'name'],
+                "ordering": ["-start_date", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', fidelis.validators.SafeCharField(max_length=200)),
-                ('slug', models.SlugField()),
-                ('ods_code', models.CharField(blank=True, help_text="The organisation's NHS ODS code.", max_length=10, verbose_name='ODS code')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisations', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", fidelis.validators.SafeCharField(max_length=200)),
+                ("slug", models.SlugField()),
+                (
+                    "ods_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="The organisation's NHS ODS code.",
+                        max_length=10,
+                        verbose_name="ODS code",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organisations",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewTimepoint',
+            name="ReviewTimepoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=30)),
-                ('label', fidelis.validators.SafeCharField(max_length=60)),
-                ('month', models.PositiveSmallIntegerField(help_text='Months after the programme starts.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timepoints', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=30)),
+                ("label", fidelis.validators.SafeCharField(max_length=60)),
+                (
+                    "month",
+                    models.PositiveSmallIntegerField(
+                        help_text="Months after the programme starts."
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timepoints",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme', 'order', 'month'],
+                "ordering": ["programme", "order", "month"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', fidelis.validators.SafeCharField(max_length=200)),
-                ('slug', models.SlugField()),
-                ('pseudonym', models.CharField(help_text='How the team appears to other teams and to evaluators.', max_length=40)),
-                ('area_served', fidelis.validators.SafeCharField(blank=True, max_length=300)),
-                ('staff_count', models.PositiveSmallIntegerField(blank=True, help_text='Whole-time equivalent, rounded.', null=True, verbose_name='number of staff')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='programmes.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", fidelis.validators.SafeCharField(max_length=200)),
+                ("slug", models.SlugField()),
+                (
+                    "pseudonym",
+                    models.CharField(
+                        help_text="How the team appears to other teams and to evaluators.",
+                        max_length=40,
+                    ),
+                ),
+                ("area_served", fidelis.validators.SafeCharField(blank=True, max_length=300)),
+                (
+                    "staff_count",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Whole-time equivalent, rounded.",
+                        null=True,
+                        verbose_name="number of staff",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teams",
+                        to="programmes.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Programme lead'), ('facilitator', 'Facilitator'), ('reviewer', 'Reviewer'), ('expert_reviewer', 'Expert-by-experience reviewer'), ('team_manager', 'Team manager'), ('team_member', 'Team member'), ('sponsor', 'Senior sponsor'), ('evaluator', 'Evaluator')], max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='programmes.organisation')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='programmes.programme')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='programmes.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Programme lead"),
+                            ("facilitator", "Facilitator"),
+                            ("reviewer", "Reviewer"),
+                            ("expert_reviewer", "Expert-by-experience reviewer"),
+                            ("team_manager", "Team manager"),
+                            ("team_member", "Team member"),
+                            ("sponsor", "Senior sponsor"),
+                            ("evaluator", "Evaluator"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="programmes.organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="programmes.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme', 'role'],
+                "ordering": ["programme", "role"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('role', models.CharField(choices=[('lead', 'Programme lead'), ('facilitator', 'Facilitator'), ('reviewer', 'Reviewer'), ('expert_reviewer', 'Expert-by-experience reviewer'), ('team_manager', 'Team manager'), ('team_member', 'Team member'), ('sponsor', 'Senior sponsor'), ('evaluator', 'Evaluator')], max_length=20)),
-                ('token', models.CharField(default=fidelis.programmes.models._invitation_token, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(default=fidelis.programmes.models._invitation_expiry)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.organisation')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='programmes.programme')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Programme lead"),
+                            ("facilitator", "Facilitator"),
+                            ("reviewer", "Reviewer"),
+                            ("expert_reviewer", "Expert-by-experience reviewer"),
+                            ("team_manager", "Team manager"),
+                            ("team_member", "Team member"),
+                            ("sponsor", "Senior sponsor"),
+                            ("evaluator", "Evaluator"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=fidelis.programmes.models._invitation_token,
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "expires_at",
+                    models.DateTimeField(default=fidelis.programmes.models._invitation_expiry),
+                ),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programmes.organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programmes.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('programme', 'slug'), name='unique_organisation_slug'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "slug"), name="unique_organisation_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewtimepoint',
-            constraint=models.UniqueConstraint(fields=('programme', 'key'), name='unique_timepoint_key'),
+            model_name="reviewtimepoint",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "key"), name="unique_timepoint_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('organisation', 'slug'), name='unique_team_slug'),
+            model_name="team",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "slug"), name="unique_team_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', True), ('role__in', ['facilitator', 'team_manager', 'team_member']), ('team__isnull', False)), models.Q(('organisation__isnull', False), ('role__in', ['sponsor']), ('team__isnull', True)), models.Q(('organisation__isnull', True), ('role__in', ['evaluator', 'expert_reviewer', 'lead', 'reviewer']), ('team__isnull', True)), _connector='OR'), name='membership_scope_matches_role'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("organisation__isnull", True),
+                        ("role__in", ["facilitator", "team_manager", "team_member"]),
+                        ("team__isnull", False),
+                    ),
+                    models.Q(
+                        ("organisation__isnull", False),
+                        ("role__in", ["sponsor"]),
+                        ("team__isnull", True),
+                    ),
+                    models.Q(
+                        ("organisation__isnull", True),
+                        ("role__in", ["evaluator", "expert_reviewer", "lead", "reviewer"]),
+                        ("team__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="membership_scope_matches_role",
+            ),
         ),
     ]

@@ -2,283 +2,788 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import fidelis.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import fidelis.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmes', '0001_initial'),
-        ('scales', '0001_initial'),
+        ("programmes", "0001_initial"),
+        ("scales", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalReview',
+            name="HistoricalReview",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('visit_date', models.DateField()),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('preparation', 'Preparation'), ('rating', 'Independent rating'), ('consensus', 'Consensus'), ('report', 'Report'), ('finalised', 'Finalised')], default='planned', max_length=20)),
-                ('recommendations', fidelis.validators.SafeTextField(blank=True, help_text="The panel's recommendations to the team, one per paragraph.")),
-                ('report_version', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('finalised_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scale', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='scales.fidelityscale')),
-                ('team', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.team')),
-                ('timepoint', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.reviewtimepoint')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("visit_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("preparation", "Preparation"),
+                            ("rating", "Independent rating"),
+                            ("consensus", "Consensus"),
+                            ("report", "Report"),
+                            ("finalised", "Finalised"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "recommendations",
+                    fidelis.validators.SafeTextField(
+                        blank=True,
+                        help_text="The panel's recommendations to the team, one per paragraph.",
+                    ),
+                ),
+                ("report_version", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finalised_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "finalised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="scales.fidelityscale",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.team",
+                    ),
+                ),
+                (
+                    "timepoint",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programmes.reviewtimepoint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical review',
-                'verbose_name_plural': 'historical reviews',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical review",
+                "verbose_name_plural": "historical reviews",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('clinician', 'Clinician'), ('researcher', 'Researcher'), ('expert', 'Expert by experience')], max_length=20)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panel_places', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("clinician", "Clinician"),
+                            ("researcher", "Researcher"),
+                            ("expert", "Expert by experience"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panel_places",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review', 'role', 'pk'],
+                "ordering": ["review", "role", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalRating',
+            name="HistoricalRating",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('anchor_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('notes', fidelis.validators.SafeTextField(blank=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='scales.item')),
-                ('panel_member', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.panelmember')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("anchor_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("notes", fidelis.validators.SafeTextField(blank=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="scales.item",
+                    ),
+                ),
+                (
+                    "panel_member",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reviews.panelmember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical rating',
-                'verbose_name_plural': 'historical ratings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical rating",
+                "verbose_name_plural": "historical ratings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anchor_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('notes', fidelis.validators.SafeTextField(blank=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='scales.item')),
-                ('panel_member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='reviews.panelmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("anchor_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("notes", fidelis.validators.SafeTextField(blank=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ratings",
+                        to="scales.item",
+                    ),
+                ),
+                (
+                    "panel_member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="reviews.panelmember",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['panel_member', 'item__number'],
+                "ordering": ["panel_member", "item__number"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCriterionRating',
+            name="HistoricalCriterionRating",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(blank=True, choices=[('met', 'Met'), ('partial', 'Partly met'), ('not_met', 'Not met')], max_length=10)),
-                ('sources', models.JSONField(blank=True, default=list)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('criterion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='scales.criterion')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rating', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.rating')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("met", "Met"), ("partial", "Partly met"), ("not_met", "Not met")],
+                        max_length=10,
+                    ),
+                ),
+                ("sources", models.JSONField(blank=True, default=list)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="scales.criterion",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reviews.rating",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical criterion rating',
-                'verbose_name_plural': 'historical criterion ratings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical criterion rating",
+                "verbose_name_plural": "historical criterion ratings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CriterionRating',
+            name="CriterionRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(blank=True, choices=[('met', 'Met'), ('partial', 'Partly met'), ('not_met', 'Not met')], max_length=10)),
-                ('sources', models.JSONField(blank=True, default=list)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scales.criterion')),
-                ('rating', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='reviews.rating')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("met", "Met"), ("partial", "Partly met"), ("not_met", "Not met")],
+                        max_length=10,
+                    ),
+                ),
+                ("sources", models.JSONField(blank=True, default=list)),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scales.criterion",
+                    ),
+                ),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="reviews.rating",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visit_date', models.DateField()),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('preparation', 'Preparation'), ('rating', 'Independent rating'), ('consensus', 'Consensus'), ('report', 'Report'), ('finalised', 'Finalised')], default='planned', max_length=20)),
-                ('recommendations', fidelis.validators.SafeTextField(blank=True, help_text="The panel's recommendations to the team, one per paragraph.")),
-                ('report_version', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('finalised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scale', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='scales.fidelityscale')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='programmes.team')),
-                ('timepoint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='programmes.reviewtimepoint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visit_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("preparation", "Preparation"),
+                            ("rating", "Independent rating"),
+                            ("consensus", "Consensus"),
+                            ("report", "Report"),
+                            ("finalised", "Finalised"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "recommendations",
+                    fidelis.validators.SafeTextField(
+                        blank=True,
+                        help_text="The panel's recommendations to the team, one per paragraph.",
+                    ),
+                ),
+                ("report_version", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finalised_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "finalised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="scales.fidelityscale",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="programmes.team",
+                    ),
+                ),
+                (
+                    "timepoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="programmes.reviewtimepoint",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-visit_date', 'team__name'],
+                "ordering": ["-visit_date", "team__name"],
             },
         ),
         migrations.CreateModel(
-            name='PreparationItem',
+            name="PreparationItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('document', 'Document the team sends'), ('interview', 'Interview on the day')], max_length=20)),
-                ('label', fidelis.validators.SafeCharField(max_length=200)),
-                ('time', models.TimeField(blank=True, help_text='For interviews: when it starts.', null=True)),
-                ('done', models.BooleanField(default=False)),
-                ('notes', fidelis.validators.SafeCharField(blank=True, max_length=300)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='preparation', to='reviews.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("document", "Document the team sends"),
+                            ("interview", "Interview on the day"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("label", fidelis.validators.SafeCharField(max_length=200)),
+                (
+                    "time",
+                    models.TimeField(
+                        blank=True, help_text="For interviews: when it starts.", null=True
+                    ),
+                ),
+                ("done", models.BooleanField(default=False)),
+                ("notes", fidelis.validators.SafeCharField(blank=True, max_length=300)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="preparation",
+                        to="reviews.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review', 'kind', 'order', 'time'],
+                "ordering": ["review", "kind", "order", "time"],
             },
         ),
         migrations.AddField(
-            model_name='panelmember',
-            name='review',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='panel', to='reviews.review'),
+            model_name="panelmember",
+            name="review",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="panel",
+                to="reviews.review",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalConsensusItem',
+            name="HistoricalConsensusItem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('anchor_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('rationale', fidelis.validators.SafeTextField(blank=True)),
-                ('agreed', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='scales.item')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.review')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("anchor_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("rationale", fidelis.validators.SafeTextField(blank=True)),
+                ("agreed", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="scales.item",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reviews.review",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical consensus item',
-                'verbose_name_plural': 'historical consensus items',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical consensus item",
+                "verbose_name_plural": "historical consensus items",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ConsensusItem',
+            name="ConsensusItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anchor_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('rationale', fidelis.validators.SafeTextField(blank=True)),
-                ('agreed', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scales.item')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consensus', to='reviews.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("anchor_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("rationale", fidelis.validators.SafeTextField(blank=True)),
+                ("agreed", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scales.item",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consensus",
+                        to="reviews.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review', 'item__number'],
+                "ordering": ["review", "item__number"],
             },
         ),
         migrations.CreateModel(
-            name='Amendment',
+            name="Amendment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', fidelis.validators.SafeCharField(max_length=300)),
-                ('before', fidelis.validators.SafeTextField(blank=True)),
-                ('after', fidelis.validators.SafeTextField(blank=True)),
-                ('reason', fidelis.validators.SafeTextField()),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scales.item')),
-                ('made_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendments', to='reviews.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("what", fidelis.validators.SafeCharField(max_length=300)),
+                ("before", fidelis.validators.SafeTextField(blank=True)),
+                ("after", fidelis.validators.SafeTextField(blank=True)),
+                ("reason", fidelis.validators.SafeTextField()),
+                ("made_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scales.item",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="amendments",
+                        to="reviews.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review', 'made_at'],
+                "ordering": ["review", "made_at"],
             },
         ),
         migrations.CreateModel(
-            name='RoutineValue',
+            name="RoutineValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.FloatField()),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='routine_values', to='scales.criterion')),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routine_values', to='reviews.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.FloatField()),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="routine_values",
+                        to="scales.criterion",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routine_values",
+                        to="reviews.review",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ConsensusCriterion',
+            name="ConsensusCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(blank=True, choices=[('met', 'Met'), ('partial', 'Partly met'), ('not_met', 'Not met')], max_length=10)),
-                ('sources', models.JSONField(blank=True, default=list)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scales.criterion')),
-                ('consensus', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='reviews.consensusitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("met", "Met"), ("partial", "Partly met"), ("not_met", "Not met")],
+                        max_length=10,
+                    ),
+                ),
+                ("sources", models.JSONField(blank=True, default=list)),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scales.criterion",
+                    ),
+                ),
+                (
+                    "consensus",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="reviews.consensusitem",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('consensus', 'criterion'), name='one_agreed_each')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("consensus", "criterion"), name="one_agreed_each"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('panel_member', 'item'), name='one_rating_per_item'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("panel_member", "item"), name="one_rating_per_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterionrating',
-            constraint=models.UniqueConstraint(fields=('rating', 'criterion'), name='one_decision_each'),
+            model_name="criterionrating",
+            constraint=models.UniqueConstraint(
+                fields=("rating", "criterion"), name="one_decision_each"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('team', 'timepoint'), name='one_review_per_timepoint'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                fields=("team", "timepoint"), name="one_review_per_timepoint"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.UniqueConstraint(fields=('review', 'user'), name='one_place_per_reviewer'),
+            model_name="panelmember",
+            constraint=models.UniqueConstraint(
+                fields=("review", "user"), name="one_place_per_reviewer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consensusitem',
-            constraint=models.UniqueConstraint(fields=('review', 'item'), name='one_consensus_per_item'),
+            model_name="consensusitem",
+            constraint=models.UniqueConstraint(
+                fields=("review", "item"), name="one_consensus_per_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='routinevalue',
-            constraint=models.UniqueConstraint(fields=('review', 'criterion'), name='one_routine_value'),
+            model_name="routinevalue",
+            constraint=models.UniqueConstraint(
+                fields=("review", "criterion"), name="one_routine_value"
+            ),
         ),
     ]

@@ -6,89 +6,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='FidelityScale',
+            name="FidelityScale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('version', models.CharField(max_length=30)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('citation', models.TextField(blank=True)),
-                ('licence', models.TextField()),
-                ('demonstration', models.BooleanField(default=False)),
-                ('data', models.JSONField(help_text="The whole validated scale, in the file format's layout.")),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('previous', models.ForeignKey(blank=True, help_text="The earlier version this one's item mapping refers to.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='next_versions', to='scales.fidelityscale')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField()),
+                ("version", models.CharField(max_length=30)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("citation", models.TextField(blank=True)),
+                ("licence", models.TextField()),
+                ("demonstration", models.BooleanField(default=False)),
+                (
+                    "data",
+                    models.JSONField(
+                        help_text="The whole validated scale, in the file format's layout."
+                    ),
+                ),
+                ("imported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The earlier version this one's item mapping refers to.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="next_versions",
+                        to="scales.fidelityscale",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', '-imported_at'],
+                "ordering": ["name", "-imported_at"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('rule_kind', models.CharField(max_length=20)),
-                ('previous_item', models.ForeignKey(blank=True, help_text='The same item in the previous version of the scale, if any.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='scales.item')),
-                ('scale', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='scales.fidelityscale')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                ("rule_kind", models.CharField(max_length=20)),
+                (
+                    "previous_item",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The same item in the previous version of the scale, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="scales.item",
+                    ),
+                ),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="scales.fidelityscale",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scale', 'number'],
+                "ordering": ["scale", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('letter', models.CharField(max_length=2)),
-                ('order', models.PositiveSmallIntegerField()),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='scales.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("letter", models.CharField(max_length=2)),
+                ("order", models.PositiveSmallIntegerField()),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="scales.item",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item', 'order'],
+                "ordering": ["item", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('scale', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='scales.fidelityscale')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="scales.fidelityscale",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scale', 'number'],
+                "ordering": ["scale", "number"],
             },
         ),
         migrations.AddField(
-            model_name='item',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='scales.section'),
+            model_name="item",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="scales.section",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fidelityscale',
-            constraint=models.UniqueConstraint(fields=('slug', 'version'), name='unique_scale_version'),
+            model_name="fidelityscale",
+            constraint=models.UniqueConstraint(
+                fields=("slug", "version"), name="unique_scale_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('item', 'letter'), name='unique_criterion_letter'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("item", "letter"), name="unique_criterion_letter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('scale', 'number'), name='unique_section_number'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("scale", "number"), name="unique_section_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('scale', 'number'), name='unique_item_number'),
+            model_name="item",
+            constraint=models.UniqueConstraint(
+                fields=("scale", "number"), name="unique_item_number"
+            ),
         ),
     ]
