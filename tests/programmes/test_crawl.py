@@ -45,7 +45,7 @@ def test_no_page_reachable_by_a_persona_fails(persona, as_user):
     assert broken == {}, "links to pages that do not exist for this persona"
 
 
-@pytest.mark.parametrize("persona", ["manager", "member", "other"])
+@pytest.mark.parametrize("persona", ["manager", "member", "other", "evaluator"])
 def test_team_level_accounts_never_see_another_teams_name(persona, as_user, users):
     from fidelis.programmes.models import Membership, Team
 

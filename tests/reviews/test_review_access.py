@@ -1,0 +1,81 @@
+"""Every persona's view of the demo's review pages, including what each must not see."""
+
+import pytest
+
+from fidelis.reviews.models import Review
+from tests.conftest import PERSONA_NAMES
+
+
+def review_of(team_slug: str, key: str) -> Review:
+    return Review.objects.get(team__slug=team_slug, timepoint__key=key)
+
+
+FINALISED_ASHBY = {
+    "lead": 200, "facilitator": 200, "reviewer": 200, "expert": 200, "manager": 200,
+    "member": 200, "sponsor": 200, "evaluator": 404, "other": 404,
+}
+IN_PROGRESS_CORRAN = {
+    "lead": 200, "facilitator": 200, "reviewer": 200, "expert": 200, "manager": 404,
+    "member": 404, "sponsor": 404, "evaluator": 404, "other": 404,
+}
+CORRAN_RATINGS_SIDE_BY_SIDE = {
+    # Blind: panel members who have not submitted see nobody else's ratings.
+    "lead": 200, "facilitator": 403, "reviewer": 403, "expert": 403, "manager": 404,
+    "member": 404, "sponsor": 404, "evaluator": 404, "other": 404,
+}
+CORRAN_REPORT = {
+    "lead": 200, "facilitator": 404, "reviewer": 200, "expert": 200, "manager": 404,
+    "member": 404, "sponsor": 404, "evaluator": 404, "other": 404,
+}
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_a_finalised_report_is_open_to_those_who_work_with_the_team(persona, as_user):
+    review = review_of("ashby-crisis-resolution-team", "12m")
+    client = as_user(persona)
+    assert client.get(f"/reviews/{review.pk}/report/").status_code == FINALISED_ASHBY[persona]
+    assert client.get(f"/reviews/{review.pk}/").status_code == FINALISED_ASHBY[persona]
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_a_review_in_progress_is_hidden_from_the_team_and_others(persona, as_user):
+    review = review_of("corran-home-treatment-team", "12m")
+    client = as_user(persona)
+    assert client.get(f"/reviews/{review.pk}/").status_code == IN_PROGRESS_CORRAN[persona]
+    assert (client.get(f"/reviews/{review.pk}/consensus/").status_code
+            == CORRAN_RATINGS_SIDE_BY_SIDE[persona])
+    assert client.get(f"/reviews/{review.pk}/report/").status_code == CORRAN_REPORT[persona]
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "expert"])
+def test_the_demo_reviewers_have_items_left_to_rate(persona, as_user):
+    review = review_of("corran-home-treatment-team", "12m")
+    home = as_user(persona).get("/").content.decode()
+    assert "more item" in home and "Corran Home Treatment Team, 12 months review" in home
+    assert as_user(persona).get(f"/reviews/{review.pk}/rate/").status_code == 200
+
+
+def test_the_review_list_shows_team_staff_only_finalised_reviews(as_user):
+    body = as_user("member").get("/reviews/").content.decode()
+    assert "Ashby Crisis Resolution Team" in body
+    assert "Corran Home Treatment Team" not in body
+    assert "Kestrel Bay Crisis Team" not in body
+
+
+def test_the_pdf_is_served_only_to_those_who_may_read_the_report(as_user):
+    review = review_of("ashby-crisis-resolution-team", "baseline")
+    response = as_user("member").get(f"/reviews/{review.pk}/report.pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert as_user("other").get(f"/reviews/{review.pk}/report.pdf").status_code == 404
+
+
+def test_the_agreement_page_reports_the_programmes_figures_under_pseudonyms(as_user):
+    from fidelis.programmes.models import Team
+
+    body = as_user("evaluator").get("/programmes/crisis-care-2026/agreement/").content.decode()
+    assert "All finalised reviews" in body
+    assert "ICC(2,1)" in body
+    for team in Team.objects.all():
+        assert team.name not in body
+    assert "Team A, Baseline" in body or "Team A" in body
