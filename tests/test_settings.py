@@ -36,3 +36,16 @@ def test_a_bad_setting_gets_a_clear_message():
     result = run(["check"], DEBUG="perhaps")
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_the_admin_lists_fidelis_records_for_superusers(db):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    admin = get_user_model().objects.create_superuser("root-admin", "a@b.org", "x-long-pass-1")
+    client = Client()
+    client.force_login(admin)
+    for path in ["/admin/", "/admin/programmes/programme/", "/admin/programmes/team/",
+                 "/admin/programmes/membership/", "/admin/scales/fidelityscale/",
+                 "/admin/reviews/review/"]:
+        assert client.get(path).status_code == 200, path

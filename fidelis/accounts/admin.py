@@ -7,3 +7,4 @@ from fidelis.accounts.models import User
 @admin.register(User)
 class FidelisUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Fidelis", {"fields": ("job_title",)}))
+    search_fields = ["username", "first_name", "last_name", "email"]
