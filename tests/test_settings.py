@@ -45,7 +45,12 @@ def test_the_admin_lists_fidelis_records_for_superusers(db):
     admin = get_user_model().objects.create_superuser("root-admin", "a@b.org", "x-long-pass-1")
     client = Client()
     client.force_login(admin)
-    for path in ["/admin/", "/admin/programmes/programme/", "/admin/programmes/team/",
-                 "/admin/programmes/membership/", "/admin/scales/fidelityscale/",
-                 "/admin/reviews/review/"]:
+    for path in [
+        "/admin/",
+        "/admin/programmes/programme/",
+        "/admin/programmes/team/",
+        "/admin/programmes/membership/",
+        "/admin/scales/fidelityscale/",
+        "/admin/reviews/review/",
+    ]:
         assert client.get(path).status_code == 200, path

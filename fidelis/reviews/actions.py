@@ -92,6 +92,39 @@ def plan_review(*, team, timepoint, visit_date, panel, by) -> Review:
     return review
 
 
+@transaction.atomic
+def change_plan(*, review: Review, visit_date, panel) -> Review:
+    """Change the visit date and panel before rating starts."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status not in (Status.PLANNED, Status.PREPARATION):
+        raise ReviewError("The panel cannot change once rating has started.")
+    if not panel:
+        raise ReviewError("A review needs at least one reviewer on its panel.")
+    review.visit_date = visit_date
+    review.save(update_fields=["visit_date"])
+    wanted = {user.pk: role for user, role in panel}
+    review.panel.exclude(user_id__in=wanted).delete()
+    existing = {m.user_id: m for m in review.panel.all()}
+    for user, role in panel:
+        member = existing.get(user.pk)
+        if member is None:
+            PanelMember.objects.create(review=review, user=user, role=role)
+        elif member.role != role:
+            member.role = role
+            member.save(update_fields=["role"])
+    return review
+
+
+@transaction.atomic
+def add_preparation_item(*, review: Review, kind: str, label: str, time=None):
+    if review.is_finalised:
+        raise ReviewError("This review is finalised.")
+    order = review.preparation.filter(kind=kind).count()
+    return PreparationItem.objects.create(
+        review=review, kind=kind, label=label, time=time, order=order
+    )
+
+
 def _lock(review: Review) -> Review:
     return Review.objects.select_for_update().get(pk=review.pk)
 

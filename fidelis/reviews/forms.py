@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from fidelis.forms import DateInput, Form
+from fidelis.forms import DateInput, Form, TimeInput
 from fidelis.programmes.models import REVIEWER_ROLES, Membership, ReviewTimepoint, Team
 from fidelis.reviews.models import PanelRole
 from fidelis.validators import no_patient_identifiers
@@ -14,9 +14,10 @@ class PlanReviewForm(Form):
     timepoint = forms.ModelChoiceField(queryset=ReviewTimepoint.objects.none(), label="Timepoint")
     visit_date = forms.DateField(label="Date of the review visit", widget=DateInput())
 
-    def __init__(self, *args, programme, **kwargs):
+    def __init__(self, *args, programme, review=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
+        self.review = review
         self.fields["team"].queryset = Team.objects.in_programme(programme).select_related(
             "organisation"
         )
@@ -41,6 +42,10 @@ class PlanReviewForm(Form):
                 required=False,
                 label=f"Reviewer {slot}'s role on the panel",
             )
+        if review is not None:
+            # Changing a plan: the team and timepoint stay; the date and panel can change.
+            del self.fields["team"]
+            del self.fields["timepoint"]
         self._apply_templates()
 
     def _apply_templates(self):
@@ -65,7 +70,12 @@ class PlanReviewForm(Form):
                 panel.append((user, role))
         data["panel"] = panel
         team, timepoint = data.get("team"), data.get("timepoint")
-        if team and timepoint and team.reviews.filter(timepoint=timepoint).exists():
+        if (
+            self.review is None
+            and team
+            and timepoint
+            and team.reviews.filter(timepoint=timepoint).exists()
+        ):
             self.add_error("timepoint", f"{team.name} already has a {timepoint.label} review.")
         return data
 
@@ -128,3 +138,40 @@ class RoutineDataForm(Form):
 
         for bound in self:
             bound.field.template_name = template_for(bound.field.widget)
+
+
+class PreparationItemForm(Form):
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=[
+            ("document", "Something the team sends before the visit"),
+            ("interview", "An interview or meeting on the day"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    label = forms.CharField(
+        label="Description",
+        max_length=200,
+        validators=[no_patient_identifiers],
+        help_text="For example, 'Crisis plans of five people discharged last month "
+        "(anonymised)' or 'Interview with the consultant psychiatrist'.",
+    )
+    time = forms.TimeField(
+        label="Start time (for interviews)",
+        required=False,
+        widget=TimeInput(),
+        help_text="For example, 14:30",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from fidelis.forms import template_for
+
+        for bound in self:
+            bound.field.template_name = template_for(bound.field.widget)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "document":
+            data["time"] = None
+        return data

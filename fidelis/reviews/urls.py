@@ -8,6 +8,8 @@ urlpatterns = [
     path("programmes/<slug:slug>/agreement/", views.agreement_page, name="agreement"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
     path("reviews/<int:pk>/advance/", views.review_advance, name="review_advance"),
+    path("reviews/<int:pk>/plan/", views.review_change_plan, name="review_change_plan"),
+    path("reviews/<int:pk>/preparation/new/", views.preparation_add, name="preparation_add"),
     path(
         "reviews/<int:pk>/preparation/<int:item_id>/",
         views.preparation_toggle,

@@ -12,7 +12,13 @@ from fidelis.lib.scoring import CriterionDecision, score_item
 from fidelis.programmes import access
 from fidelis.reviews import actions
 from fidelis.reviews.agreement import programme_agreement, review_agreement
-from fidelis.reviews.forms import PANEL_SLOTS, PlanReviewForm, RecommendationsForm, RoutineDataForm
+from fidelis.reviews.forms import (
+    PANEL_SLOTS,
+    PlanReviewForm,
+    PreparationItemForm,
+    RecommendationsForm,
+    RoutineDataForm,
+)
 from fidelis.reviews.models import (
     ConsensusItem,
     CriterionRating,
@@ -115,6 +121,66 @@ def review_plan(request, slug):
                 {"text": "Home", "href": reverse("home")},
                 {"text": programme.name, "href": programme.get_absolute_url()},
             ],
+        },
+    )
+
+
+@login_required
+def review_change_plan(request, pk):
+    review = access.review_for_management(request.user, pk)
+    programme = review.team.organisation.programme
+    initial = {"visit_date": review.visit_date}
+    for slot, member in enumerate(review.panel.all(), start=1):
+        initial[f"reviewer_{slot}"] = member.user_id
+        initial[f"role_{slot}"] = member.role
+    form = PlanReviewForm(request.POST or None, programme=programme, review=review, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_plan(
+                review=review,
+                visit_date=form.cleaned_data["visit_date"],
+                panel=form.cleaned_data["panel"],
+            )
+        except actions.ReviewError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The review's plan is saved.")
+            return redirect(review)
+    return render(
+        request,
+        "reviews/plan.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "programme": programme,
+            "review": review,
+            "slots": range(1, PANEL_SLOTS + 1),
+            "breadcrumbs": _crumbs(review),
+        },
+    )
+
+
+@login_required
+def preparation_add(request, pk):
+    review = access.review_for_management(request.user, pk)
+    if review.is_finalised:
+        raise PermissionDenied("This review is finalised.")
+    form = PreparationItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_preparation_item(review=review, **form.cleaned_data)
+        messages.success(request, "Added to the preparation list.")
+        return redirect(review)
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Add to the preparation list",
+            "caption": str(review),
+            "submit": "Add",
+            "cancel": review.get_absolute_url(),
+            "breadcrumbs": _crumbs(review),
         },
     )
 

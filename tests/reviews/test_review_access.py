@@ -11,21 +11,49 @@ def review_of(team_slug: str, key: str) -> Review:
 
 
 FINALISED_ASHBY = {
-    "lead": 200, "facilitator": 200, "reviewer": 200, "expert": 200, "manager": 200,
-    "member": 200, "sponsor": 200, "evaluator": 404, "other": 404,
+    "lead": 200,
+    "facilitator": 200,
+    "reviewer": 200,
+    "expert": 200,
+    "manager": 200,
+    "member": 200,
+    "sponsor": 200,
+    "evaluator": 404,
+    "other": 404,
 }
 IN_PROGRESS_CORRAN = {
-    "lead": 200, "facilitator": 200, "reviewer": 200, "expert": 200, "manager": 404,
-    "member": 404, "sponsor": 404, "evaluator": 404, "other": 404,
+    "lead": 200,
+    "facilitator": 200,
+    "reviewer": 200,
+    "expert": 200,
+    "manager": 404,
+    "member": 404,
+    "sponsor": 404,
+    "evaluator": 404,
+    "other": 404,
 }
 CORRAN_RATINGS_SIDE_BY_SIDE = {
     # Blind: panel members who have not submitted see nobody else's ratings.
-    "lead": 200, "facilitator": 403, "reviewer": 403, "expert": 403, "manager": 404,
-    "member": 404, "sponsor": 404, "evaluator": 404, "other": 404,
+    "lead": 200,
+    "facilitator": 403,
+    "reviewer": 403,
+    "expert": 403,
+    "manager": 404,
+    "member": 404,
+    "sponsor": 404,
+    "evaluator": 404,
+    "other": 404,
 }
 CORRAN_REPORT = {
-    "lead": 200, "facilitator": 404, "reviewer": 200, "expert": 200, "manager": 404,
-    "member": 404, "sponsor": 404, "evaluator": 404, "other": 404,
+    "lead": 200,
+    "facilitator": 404,
+    "reviewer": 200,
+    "expert": 200,
+    "manager": 404,
+    "member": 404,
+    "sponsor": 404,
+    "evaluator": 404,
+    "other": 404,
 }
 
 
@@ -42,8 +70,10 @@ def test_a_review_in_progress_is_hidden_from_the_team_and_others(persona, as_use
     review = review_of("corran-home-treatment-team", "12m")
     client = as_user(persona)
     assert client.get(f"/reviews/{review.pk}/").status_code == IN_PROGRESS_CORRAN[persona]
-    assert (client.get(f"/reviews/{review.pk}/consensus/").status_code
-            == CORRAN_RATINGS_SIDE_BY_SIDE[persona])
+    assert (
+        client.get(f"/reviews/{review.pk}/consensus/").status_code
+        == CORRAN_RATINGS_SIDE_BY_SIDE[persona]
+    )
     assert client.get(f"/reviews/{review.pk}/report/").status_code == CORRAN_REPORT[persona]
 
 

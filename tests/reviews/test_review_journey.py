@@ -232,3 +232,70 @@ def test_an_nhs_number_in_a_rationale_is_refused(as_user, programme, users):
     )
     assert "NHS number" in page_text(response)
     assert "943 476 5919" not in ConsensusItem.objects.get(pk=consensus.pk).rationale
+
+
+def test_the_plan_can_change_until_rating_starts(as_user, programme, users):
+    from tests.reviews.helpers import planned_review
+
+    review = planned_review(programme, users)
+    client = as_user("lead")
+    page = client.get(f"/reviews/{review.pk}/plan/")
+    assert "Change the review's plan" in page_text(page)
+    response = client.post(
+        f"/reviews/{review.pk}/plan/",
+        {
+            "visit_date": "2027-06-01",
+            "reviewer_1": users["reviewer"].pk,
+            "role_1": "researcher",
+        },
+    )
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.visit_date == datetime.date(2027, 6, 1)
+    assert [(m.user.username, m.role) for m in review.panel.all()] == [("reviewer", "researcher")]
+
+
+def test_the_panel_cannot_change_once_rating_has_started(as_user, programme, users):
+    review = at_rating(programme, users)
+    response = as_user("lead").post(
+        f"/reviews/{review.pk}/plan/",
+        {"visit_date": "2027-06-01", "reviewer_1": users["reviewer"].pk, "role_1": "clinician"},
+    )
+    assert "cannot change once rating has started" in page_text(response)
+    assert review.panel.count() == 2
+
+
+def test_the_panel_adds_an_interview_to_the_days_schedule(as_user, programme, users):
+    from tests.reviews.helpers import planned_review
+
+    review = planned_review(programme, users)
+    response = as_user("reviewer").post(
+        f"/reviews/{review.pk}/preparation/new/",
+        {"kind": "interview", "label": "Interview with the crisis café lead", "time": "16:15"},
+    )
+    assert response.status_code == 302
+    item = review.preparation.get(label="Interview with the crisis café lead")
+    assert item.time == datetime.time(16, 15)
+    response = as_user("reviewer").post(
+        f"/reviews/{review.pk}/preparation/new/",
+        {"kind": "interview", "label": "Seen 943 476 5919", "time": "16:15"},
+    )
+    assert "NHS number" in page_text(response)
+
+
+def test_two_reviewers_rating_the_same_item_at_once_keep_their_own_ratings(
+    as_user, programme, users
+):
+    review = at_rating(programme, users)
+    item = review.scale.items.get(number=6)
+    letters = [c.letter for c in item.criteria.all()]
+    for persona, status in (("reviewer", "met"), ("expert", "not_met")):
+        data = {"criteria": letters}
+        data.update({f"{letter}-status": status for letter in letters})
+        as_user(persona).post(f"/reviews/{review.pk}/rate/6/", data, headers={"HX-Request": "true"})
+    scores = dict(
+        Rating.objects.filter(panel_member__review=review, item=item).values_list(
+            "panel_member__user__username", "score"
+        )
+    )
+    assert scores == {"reviewer": 5, "expert": 1}
