@@ -126,3 +126,21 @@ def test_the_whole_review_journey(browser, server_url, server_env):
     manager.get_by_role("link", name=re.compile("18 months review")).click()
     expect(manager.get_by_text("Ask every family about their needs at assessment.")).to_be_visible()
     expect(manager.get_by_text("Most assessments were thorough")).to_be_visible()
+
+
+def test_a_save_that_cannot_reach_the_server_says_so_and_keeps_the_choices(
+    browser, server_url, sign_in
+):
+    page = sign_in("reviewer")
+    # The home page leads straight to the unfinished ratings.
+    page.get_by_role("link", name=re.compile(r"^Rate \d+ more items?: Corran")).click()
+    page.get_by_role("link", name=re.compile(r"^1\. ")).click()
+    page.context.set_offline(True)
+    first = page.locator("input[name=criteria]").first.get_attribute("value")
+    page.check(f"#{first}-not_met")
+    expect(page.locator("#rating-status")).to_contain_text("Not saved")
+    page.context.set_offline(False)
+    page.check(f"#{first}-met")
+    expect(page.locator("#rating-status")).to_contain_text("Saved at")
+    page.reload()
+    expect(page.locator(f"#{first}-met")).to_be_checked()
