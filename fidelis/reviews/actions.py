@@ -325,7 +325,8 @@ def save_consensus(
     """Save the panel's agreed rating of an item. A save based on an older version than the
     one stored is refused (StaleConsensus), never silently applied."""
     current = (
-        ConsensusItem.objects.select_for_update()
+        # Lock only the consensus row: PostgreSQL cannot lock the nullable side of a join.
+        ConsensusItem.objects.select_for_update(of=("self",))
         .select_related("item", "updated_by", "review")
         .get(pk=consensus.pk)
     )
