@@ -115,22 +115,34 @@ def _make_finalised_review():
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=12, help="how many reviews to time")
+    parser.add_argument(
+        "--cold",
+        dest="warm",
+        action="store_false",
+        help="time the first PDF with the one-off start-up included",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fidelis-bench-") as data_dir:
         setup(data_dir)
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from fidelis.reviews.report import build_report, report_pdf
+        from fidelis.reviews.report import build_report, report_pdf, warm_up
 
         reviews = finalised_reviews(args.reviews)
         first, rest = reviews[0], reviews[1:]
+        if args.warm:
+            print(
+                f"Start-up of the chart renderer and WeasyPrint (once per process, as "
+                f"`fidelis report reviews` does first): {warm_up():.2f} s"
+            )
         started, cpu = time.perf_counter(), time.process_time()
         pdf = report_pdf(first)
         first_time = time.perf_counter() - started
         first_cpu = time.process_time() - cpu
         print(
-            f"First PDF (includes vl-convert and font start-up): {first_time:.2f} s "
+            f"First PDF{' (includes vl-convert and font start-up)' if not args.warm else ''}: "
+            f"{first_time:.2f} s "
             f"({first_cpu:.2f} s CPU), "
             f"{len(pdf) / 1024:.0f} KB ({first.team.name}, {first.timepoint.label})"
         )

@@ -28,6 +28,13 @@ def format_datetime(value) -> str:
     return format_date(value, "j F Y, H:i")
 
 
+def clock(value) -> str:
+    """A time of day to the second, in Europe/London (for "Saved at" lines)."""
+    if not value:
+        return ""
+    return date_format(timezone.localtime(value), "H:i:s")
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{count} {word}"
@@ -48,5 +55,5 @@ def environment(**options) -> Environment:
         plural=plural,
         navigation=navigation,
     )
-    env.filters.update(date=format_date, datetime=format_datetime, plural=plural)
+    env.filters.update(date=format_date, datetime=format_datetime, plural=plural, clock=clock)
     return env

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.text import slugify
 
 from fidelis.forms import DateInput, Form, ModelForm
@@ -65,8 +66,11 @@ class TimepointForm(ModelForm):
     class Meta:
         model = ReviewTimepoint
         fields = ["label", "month"]
-        labels = {"label": "Name", "month": "Months after the programme starts"}
-        help_texts = {"label": "For example, '18 months' or 'Follow-up'."}
+        labels = {"label": "Name", "month": "Month"}
+        help_texts = {
+            "label": "For example, '18 months' or 'Follow-up'.",
+            "month": "How many months after the programme starts, for example 18.",
+        }
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,9 +81,9 @@ class TimepointForm(ModelForm):
         label = data.get("label")
         if (
             label
-            and ReviewTimepoint.objects.filter(
-                programme=self.programme, key=slugify(label)[:30]
-            ).exists()
+            and ReviewTimepoint.objects.filter(programme=self.programme)
+            .filter(Q(key=slugify(label)[:30]) | Q(label__iexact=label.strip()))
+            .exists()
         ):
             self.add_error("label", "The programme already has a timepoint with this name.")
         month = data.get("month")

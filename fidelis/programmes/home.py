@@ -68,8 +68,8 @@ def sections_for(user) -> list[Section]:
 def _timeline_fact(programme: Programme, today) -> tuple[str, str]:
     upcoming = next_timepoint(programme, today)
     if upcoming is None:
-        return ("Reviews", "All review timepoints have passed")
-    return ("Next review timepoint", f"{upcoming.label}, due {upcoming.due_date:%-d %B %Y}")
+        return ("Review timeline", "All review timepoints have passed")
+    return ("Review timeline", f"Next: {upcoming.label}, due {upcoming.due_date:%-d %B %Y}")
 
 
 def _extend(section: Section, role: str, user, group) -> Section:
@@ -196,7 +196,8 @@ def _sponsor(user, group, today) -> Section:
         role=Role.SPONSOR,
         title=f"Senior sponsor: {organisation.name}",
         programme=membership.programme,
-        intro="You follow and sign off the improvement plans of your organisation's teams.",
+        intro="You follow your organisation's crisis teams through the programme: their "
+        "fidelity reviews and feedback reports.",
         facts=[_timeline_fact(membership.programme, today)],
         links=[Link("Your organisation", organisation.get_absolute_url())],
     )

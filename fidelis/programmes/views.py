@@ -87,6 +87,7 @@ def programme_detail(request, slug):
             "timepoints": programme.timepoints.all(),
             "can_manage": access.can_manage_programme(user, programme),
             "roles": [Role(r).label for r in sorted(access.roles_in(user, programme))],
+            "is_evaluator": access.has_role(user, programme, Role.EVALUATOR),
             "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, "")),
         },
     )

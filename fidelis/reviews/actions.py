@@ -249,7 +249,9 @@ def submit_ratings(*, panel_member: PanelMember) -> PanelMember:
     )
     missing = [n for n in review.scale.items.values_list("number", flat=True) if n not in scored]
     if missing:
-        shown = ", ".join(str(n) for n in missing[:10]) + ("…" if len(missing) > 10 else "")
+        shown = ", ".join(str(n) for n in missing[:10]) + (
+            " and others" if len(missing) > 10 else ""
+        )
         raise ReviewError(
             f"Rate every item before submitting. Items still without a score: {shown}."
         )

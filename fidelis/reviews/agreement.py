@@ -19,13 +19,17 @@ class AgreementSummary:
     exact: float | None
     adjacent: float | None
 
+    # Labels follow the two-decimal figure shown beside them, so "0.75" never reads
+    # "moderate" while the key says 0.75 is good.
     @property
     def icc_label(self) -> str:
-        return interpret_icc(self.icc.get("ICC2"))
+        value = self.icc.get("ICC2")
+        return interpret_icc(None if value is None else round(value, 2))
 
     @property
     def alpha_label(self) -> str:
-        return interpret_alpha(self.alpha.get("ordinal"))
+        value = self.alpha.get("ordinal")
+        return interpret_alpha(None if value is None else round(value, 3))
 
 
 def _summary(label: str, ratings: list[LongRating]) -> AgreementSummary:
@@ -84,5 +88,7 @@ def programme_agreement(programme, *, user) -> dict:
             _summary(label, [LongRating(str(i), str(u), float(s)) for i, _, u, s in rows])
         )
         pooled.extend(LongRating(f"{review.pk}:{i}", role, float(s)) for i, role, _, s in rows)
+    # Sorted by the label shown: an order by real name would let pseudonyms be matched.
+    per_review.sort(key=lambda summary: summary.label)
     overall = _summary("All finalised reviews", pooled) if pooled else None
     return {"overall": overall, "reviews": per_review}

@@ -112,26 +112,39 @@ class RecommendationsForm(Form):
 
 
 class RoutineDataForm(Form):
-    """One number per routine-data criterion of the scale."""
+    """One number per routine-data figure the scale's criteria can be decided by."""
+
+    UNIT_HINTS = {
+        "percent": "A percentage, from 0 to 100",
+        "count": "A number",
+        "hours": "In hours",
+        "days": "In days",
+    }
 
     def __init__(self, *args, criteria, values, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for row in criteria:
+            routine = row["routine"]
             name = f"c{row['criterion'].pk}"
+            unit = "%" if routine.unit == "percent" else f" {routine.unit}"
+            decides = "; ".join(
+                f"criterion {c.letter} needs {d.routine_data.comparison} "
+                f"{d.routine_data.threshold:g}{unit}"
+                for c, d in row["criteria"]
+            )
             self.fields[name] = forms.FloatField(
                 required=False,
                 min_value=0,
-                max_value=100 if row["routine"].unit == "percent" else None,
-                label=f"Item {row['item'].number}{row['criterion'].letter}: "
-                f"{row['routine'].measure}",
-                help_text={
-                    "percent": "A percentage, 0 to 100",
-                    "count": "A number",
-                    "hours": "Hours",
-                    "days": "Days",
-                }[row["routine"].unit],
+                max_value=100 if routine.unit == "percent" else None,
+                label=f"Item {row['item'].number}: {routine.measure}",
+                help_text=f"{self.UNIT_HINTS[routine.unit]}. Suggests {decides}.",
                 initial=values.get(row["criterion"].pk),
+                error_messages={
+                    "invalid": "Enter a number, like 85 or 92.5.",
+                    "min_value": "Enter 0 or more.",
+                    "max_value": "Enter a percentage from 0 to 100.",
+                },
             )
             self.fields[name].widget.attrs["inputmode"] = "decimal"
         from fidelis.forms import template_for

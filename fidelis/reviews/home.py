@@ -80,6 +80,23 @@ def extend_section(section, role, user, group) -> None:
             team__organisation__programme=programme, status=Status.FINALISED
         ).count()
         section.facts.insert(2, ("Reviews", f"{finalised} finalised, {active} in progress"))
+        in_progress = (
+            Review.objects.filter(team__organisation__programme=programme)
+            .exclude(status=Status.FINALISED)
+            .select_related("team", "timepoint")
+            .annotate(waiting=Count("panel", filter=Q(panel__submitted_at__isnull=True)))
+            .order_by("visit_date")
+        )
+        for review in in_progress:
+            name = f"{review.team.name}, {review.timepoint.label} review"
+            if review.status == Status.RATING and review.waiting:
+                meta = (
+                    f"Independent rating: {review.waiting} reviewer"
+                    f"{'s have' if review.waiting != 1 else ' has'} not submitted yet."
+                )
+            else:
+                meta = f"Stage: {review.get_status_display().lower()}."
+            section.next_steps.append(_link(f"Follow up: {name}", review.get_absolute_url(), meta))
         section.links.append(_link("Plan a review", reverse("review_plan", args=[programme.slug])))
         section.links.append(_link("All reviews", reverse("review_list")))
         section.links.append(
@@ -105,6 +122,17 @@ def extend_section(section, role, user, group) -> None:
         for review in reviews:
             if review.status == Status.FINALISED:
                 latest.setdefault(review.team_id, review)
+            elif role in (Role.FACILITATOR, Role.TEAM_MANAGER) and review.status not in (
+                Status.PLANNED,
+                Status.PREPARATION,
+            ):
+                section.links.append(
+                    _link(
+                        f"{review.team.name}, {review.timepoint.label} review: "
+                        f"{review.get_status_display().lower()} under way",
+                        review.get_absolute_url(),
+                    )
+                )
             elif role in (Role.FACILITATOR, Role.TEAM_MANAGER):
                 section.next_steps.append(
                     _link(

@@ -4,7 +4,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 
 from fidelis.programmes import access
-from fidelis.reviews.models import Review
+from fidelis.reviews.models import ConsensusItem, Review
 
 
 def team_review_panel(user, team) -> list[dict]:
@@ -14,11 +14,20 @@ def team_review_panel(user, team) -> list[dict]:
         .filter(team=team)
         .select_related("timepoint", "team__organisation__programme")
         .prefetch_related("panel")
-        .annotate(total=Sum("consensus__score"), n_items=Count("consensus"))
         .order_by("-visit_date")
     )
+    # Totals come from a query of their own: annotating the review list would multiply the
+    # sums by the joins that decide who may see each review.
+    totals = {
+        row["review"]: row
+        for row in ConsensusItem.objects.filter(review__in=[r.pk for r in reviews])
+        .values("review")
+        .annotate(total=Sum("score"), n_items=Count("pk"))
+    }
     rows = []
     for review in reviews:
+        review.total = totals.get(review.pk, {}).get("total")
+        review.n_items = totals.get(review.pk, {}).get("n_items", 0)
         summary = ""
         href = review.get_absolute_url()
         if review.is_finalised:

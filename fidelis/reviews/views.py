@@ -255,22 +255,24 @@ def preparation_toggle(request, pk, item_id):
 
 
 def _routine_rows(review):
+    """One row per routine-data figure an item asks for. Criteria of one item that read the
+    same figure (say, "at least half" and "at least nine in ten") share one row."""
     rows = []
     stored = {i.number: i for i in review.scale.items.prefetch_related("criteria")}
     for item_def in review.scale.definition.items:
+        by_measure: dict[str, dict] = {}
         for criterion_def in item_def.criteria:
-            if criterion_def.routine_data is None:
+            routine = criterion_def.routine_data
+            if routine is None:
                 continue
             item = stored[item_def.number]
             criterion = next(c for c in item.criteria.all() if c.letter == criterion_def.letter)
-            rows.append(
-                {
-                    "item": item,
-                    "criterion": criterion,
-                    "definition": criterion_def,
-                    "routine": criterion_def.routine_data,
-                }
-            )
+            row = by_measure.get(routine.measure)
+            if row is None:
+                row = {"item": item, "criterion": criterion, "routine": routine, "criteria": []}
+                by_measure[routine.measure] = row
+                rows.append(row)
+            row["criteria"].append((criterion, criterion_def))
     return rows
 
 
@@ -284,12 +286,13 @@ def routine_data(request, pk):
         raise PermissionDenied("This review is finalised.")
     if request.method == "POST" and form.is_valid():
         for row in rows:
-            actions.set_routine_value(
-                review=review,
-                criterion=row["criterion"],
-                value=form.cleaned_data[f"c{row['criterion'].pk}"],
-                by=request.user,
-            )
+            for criterion, _ in row["criteria"]:
+                actions.set_routine_value(
+                    review=review,
+                    criterion=criterion,
+                    value=form.cleaned_data[f"c{row['criterion'].pk}"],
+                    by=request.user,
+                )
         messages.success(
             request, "Routine data saved. Reviewers see what it suggests beside each criterion."
         )
@@ -736,8 +739,8 @@ def consensus_item(request, pk, number):
 
 def _report_review(request, pk):
     review = access.review_for_view(request.user, pk)
-    if not access.can_view_report(request.user, review):
-        raise Http404("The report is not finalised yet")
+    if not access.can_view_report(request.user, review) or not review.has_reached(Status.CONSENSUS):
+        raise Http404("The report is not written yet")
     return review
 
 

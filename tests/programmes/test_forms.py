@@ -144,3 +144,17 @@ def test_the_scale_cannot_change_once_reviews_use_it(as_user, programme):
     assert "already use its scale" in page_text(response)
     programme.refresh_from_db()
     assert programme.scale.version == "1.0"
+
+
+def test_links_in_summary_rows_are_links_not_text(as_user, programme):
+    for path in [f"/programmes/{P}/", f"/programmes/{P}/teams/{ASHBY}/"]:
+        body = as_user("lead").get(path).content.decode()
+        assert "&lt;a href" not in body, path
+
+
+def test_the_sign_in_page_shows_no_markup_as_text(db):
+    from django.test import Client
+
+    body = Client().get("/accounts/login/").content.decode()
+    assert "&lt;a href" not in body
+    assert "Username or email address" in body

@@ -299,3 +299,22 @@ def test_two_reviewers_rating_the_same_item_at_once_keep_their_own_ratings(
         )
     )
     assert scores == {"reviewer": 5, "expert": 1}
+
+
+def test_routine_data_asks_once_per_figure_and_refuses_bad_numbers(as_user, programme, users):
+    review = at_rating(programme, users)
+    client = as_user("lead")
+    page = page_text(client.get(f"/reviews/{review.pk}/routine-data/"))
+    assert page.count("urgent referrals") <= 2  # one label (and its hint), not one per criterion
+    item = review.scale.items.get(number=2)
+    field = next(
+        f"c{c.pk}" for c in item.criteria.all() if item.definition.criterion(c.letter).routine_data
+    )
+    response = client.post(f"/reviews/{review.pk}/routine-data/", {field: "120"})
+    assert "Enter a percentage from 0 to 100." in page_text(response)
+    assert not review.routine_values.exists()
+    response = client.post(f"/reviews/{review.pk}/routine-data/", {field: "92"})
+    assert response.status_code == 302
+    assert review.routine_values.filter(criterion__item=item).count() == 2
+    rate = page_text(as_user("reviewer").get(f"/reviews/{review.pk}/rate/2/"))
+    assert "This suggests the criterion is met" in rate

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         return getattr(self, f"_{kind}")(**options)
 
     def _reviews(self, programme, out, verbosity=1, **options):
-        from fidelis.reviews.report import report_pdf
+        from fidelis.reviews.report import report_pdf, warm_up
 
         found = Programme.objects.filter(slug=programme).first()
         if found is None:
@@ -63,6 +63,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{out}: cannot create the folder ({error.strerror})") from None
         names = _file_names(reviews)
+        warm_up()
         stream = getattr(self.stderr, "_out", sys.stderr)
         bar = tqdm(
             reviews, desc="Feedback reports", unit="report", file=stream, disable=verbosity == 0
