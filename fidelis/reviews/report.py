@@ -794,7 +794,8 @@ def report_pdf(review, *, base_url: str | None = None) -> bytes:
 
     html = report_html(review)
     base = base_url or (STYLESHEET.parent.as_uri() + "/")
-    return HTML(string=html, base_url=base).write_pdf()
+    # PDF/UA: a tagged PDF, so screen readers get headings, lists and tables, not just text.
+    return HTML(string=html, base_url=base).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def warm_up() -> float:

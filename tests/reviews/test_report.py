@@ -480,3 +480,10 @@ def test_command_rejects_an_unknown_programme(programme, tmp_path):
     assert "no programme no-such" in message
     assert programme.slug in message
     assert "\n" not in message
+
+
+def test_the_pdf_is_tagged_for_screen_readers(finalised_review):
+    # PDF/UA: a structure tree of headings, lists and tables that screen readers follow.
+    content = inflated(report_pdf(finalised_review))
+    assert b"/StructTreeRoot" in content
+    assert b"/Marked true" in content
