@@ -15,6 +15,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/new/", views.programme_create, name="programme_create"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme"),
     path("programmes/<slug:slug>/edit/", views.programme_edit, name="programme_edit"),
     path("programmes/<slug:slug>/people/", views.people, name="people"),

@@ -91,6 +91,11 @@ def can_view_programme(user, programme: Programme) -> bool:
     return user.is_authenticated and (user.is_superuser or bool(roles_in(user, programme)))
 
 
+def can_create_programme(user) -> bool:
+    """Starting a programme is for Fidelis administrators, who then make its lead."""
+    return user.is_authenticated and user.is_superuser
+
+
 def can_manage_programme(user, programme: Programme) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user, programme, Role.LEAD))
 

@@ -34,9 +34,17 @@ class ProgrammeForm(ModelForm):
             "scale": "Fidelity scale",
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, creating=False, **kwargs):
         super().__init__(*args, **kwargs)
         from fidelis.scales.models import FidelityScale
+
+        if creating:
+            self.fields["slug"] = forms.SlugField(
+                label="Short name for web addresses",
+                help_text="Lowercase letters, numbers and hyphens, for example "
+                "'north-west-crisis-2026'.",
+            )
+            self.fields["slug"].template_name = "forms/input.jinja"
 
         self.fields["scale"].queryset = FidelityScale.objects.visible_to(user)
         self.fields["scale"].empty_label = "Choose a scale"
@@ -54,6 +62,12 @@ class ProgrammeForm(ModelForm):
                     "results must stay comparable."
                 )
         return scale
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Programme.objects.filter(slug=slug).exists():
+            raise forms.ValidationError("Another programme already uses this short name.")
+        return slug
 
     def clean_length_months(self):
         months = self.cleaned_data["length_months"]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,7 +43,50 @@ def home(request):
 @login_required
 def programme_list(request):
     programmes = Programme.objects.visible_to(request.user).order_by("name")
-    return render(request, "programmes/list.jinja", {"programmes": programmes})
+    return render(
+        request,
+        "programmes/list.jinja",
+        {"programmes": programmes, "can_create": access.can_create_programme(request.user)},
+    )
+
+
+@login_required
+def programme_create(request):
+    if not access.can_create_programme(request.user):
+        raise PermissionDenied("Only a Fidelis administrator can start a programme.")
+    form = ProgrammeForm(request.POST or None, user=request.user, creating=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        programme = actions.create_programme(
+            name=data["name"],
+            slug=data["slug"],
+            start_date=data["start_date"],
+            length_months=data["length_months"],
+            scale=data["scale"],
+            named_benchmarking=data["named_benchmarking"],
+            description=data["description"],
+            lead=request.user,
+        )
+        messages.success(
+            request,
+            f"{programme.name} created, with baseline, 6-month and "
+            "12-month review timepoints. You are its lead.",
+        )
+        return redirect(programme)
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Start a programme",
+            "submit": "Create programme",
+            "cancel": reverse("programme_list"),
+            "breadcrumbs": crumbs(
+                ("Home", reverse("home")), ("Programmes", reverse("programme_list"))
+            ),
+        },
+    )
 
 
 @login_required

@@ -32,6 +32,7 @@ PAGES = {
     "home": ("/", ALL_OK),
     "programme": (f"/programmes/{P}/", ALL_OK),
     "programme list": ("/programmes/", ALL_OK),
+    "start a programme": ("/programmes/new/", only(set())),
     "programme edit": (f"/programmes/{P}/edit/", only({"lead"})),
     "people": (f"/programmes/{P}/people/", only({"lead"})),
     "timepoints": (f"/programmes/{P}/timepoints/", only({"lead"})),

@@ -158,3 +158,45 @@ def test_the_sign_in_page_shows_no_markup_as_text(db):
     body = Client().get("/accounts/login/").content.decode()
     assert "&lt;a href" not in body
     assert "Username or email address" in body
+
+
+def test_an_administrator_starts_a_programme_and_becomes_its_lead(db):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from fidelis.programmes.models import Membership, Programme, Role
+    from fidelis.scales.models import FidelityScale
+
+    admin = get_user_model().objects.create_superuser("admin2", "a2@b.org", "x-long-pass-2")
+    client = Client()
+    client.force_login(admin)
+    scale = FidelityScale.objects.get(slug="crisis-demo")
+    bad = client.post(
+        "/programmes/new/",
+        {
+            "name": "North West",
+            "slug": "crisis-care-2026",
+            "start_date": "2027-01-04",
+            "length_months": "12",
+            "scale": scale.pk,
+        },
+    )
+    assert "already uses this short name" in page_text(bad)
+    response = client.post(
+        "/programmes/new/",
+        {
+            "name": "North West Crisis Care",
+            "slug": "north-west",
+            "start_date": "2027-01-04",
+            "length_months": "12",
+            "scale": scale.pk,
+        },
+    )
+    assert response.status_code == 302
+    programme = Programme.objects.get(slug="north-west")
+    assert [t.key for t in programme.timepoints.all()] == ["baseline", "6m", "12m"]
+    assert Membership.objects.filter(user=admin, programme=programme, role=Role.LEAD).exists()
+
+
+def test_only_administrators_start_programmes(as_user):
+    assert as_user("lead").get("/programmes/new/").status_code == 403
