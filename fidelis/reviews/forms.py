@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from fidelis.forms import DateInput, Form, TimeInput
-from fidelis.programmes.models import REVIEWER_ROLES, Membership, ReviewTimepoint, Team
+from fidelis.programmes.models import REVIEWER_ROLES, Membership, ReviewTimepoint, Role, Team
 from fidelis.reviews.models import PanelRole
 from fidelis.validators import no_patient_identifiers
 
@@ -24,6 +24,11 @@ class PlanReviewForm(Form):
         self.fields["team"].empty_label = "Choose a team"
         self.fields["timepoint"].queryset = programme.timepoints.all()
         self.fields["timepoint"].empty_label = "Choose a timepoint"
+        self.experts = set(
+            Membership.objects.filter(programme=programme, role=Role.EXPERT_REVIEWER).values_list(
+                "user_id", flat=True
+            )
+        )
         reviewer_ids = Membership.objects.filter(
             programme=programme, role__in=sorted(REVIEWER_ROLES)
         ).values_list("user_id", flat=True)
@@ -68,6 +73,12 @@ class PlanReviewForm(Form):
             if user and role:
                 seen.add(user.pk)
                 panel.append((user, role))
+                if user.pk in self.experts and role != PanelRole.EXPERT:
+                    self.add_error(
+                        f"role_{slot}",
+                        f"{user} is an expert-by-experience reviewer: their panel role is "
+                        "Expert by experience.",
+                    )
         data["panel"] = panel
         team, timepoint = data.get("team"), data.get("timepoint")
         if (

@@ -318,3 +318,22 @@ def test_routine_data_asks_once_per_figure_and_refuses_bad_numbers(as_user, prog
     assert review.routine_values.filter(criterion__item=item).count() == 2
     rate = page_text(as_user("reviewer").get(f"/reviews/{review.pk}/rate/2/"))
     assert "This suggests the criterion is met" in rate
+
+
+def test_an_expert_by_experience_sits_on_the_panel_as_one(as_user, programme, users):
+    from fidelis.programmes.models import Team
+
+    timepoint = new_timepoint(programme)
+    team = Team.objects.get(slug="ridgeway-crisis-resolution-team")
+    response = as_user("lead").post(
+        f"/programmes/{programme.slug}/reviews/new/",
+        {
+            "team": team.pk,
+            "timepoint": timepoint.pk,
+            "visit_date": "2027-05-10",
+            "reviewer_1": users["expert"].pk,
+            "role_1": "clinician",
+        },
+    )
+    assert "their panel role is Expert by experience" in page_text(response)
+    assert not Review.objects.filter(team=team, timepoint=timepoint).exists()
