@@ -278,6 +278,8 @@ def build_demo(*, reset: bool = True) -> Programme:
         staff("Researcher, reviewer"),
         staff("Expert-by-experience reviewer"),
         staff("Senior nurse, reviewer"),
+        # A second researcher, so panels share the researcher's seat.
+        staff("Health services researcher, reviewer"),
     ]
     sponsors = {
         name: staff("Associate director, acute services")
