@@ -229,7 +229,11 @@ def build_demo(*, reset: bool = True) -> Programme:
         organisations[org_name] = organisation
         for team_name, area, staff in team_specs:
             teams[team_name] = actions.create_team(
-                organisation=organisation, name=team_name, area_served=area, staff_count=staff
+                organisation=organisation,
+                name=team_name,
+                area_served=area,
+                staff_count=staff,
+                rng=rng,
             )
 
     names = [(f, last) for f in FIRST_NAMES for last in LAST_NAMES]

@@ -215,6 +215,20 @@ def can_view_person(user, person) -> bool:
     return memberships_visible_to(user).filter(user=person).exists()
 
 
+# Scales -----------------------------------------------------------------------------------
+
+
+def scales_visible_to(user, queryset):
+    """Demonstration scales are open to every signed-in user. A licensed scale (a
+    programme's own copy of the CORE scale, say) is open only to people in a programme that
+    uses it; administrators see every scale and assign them to programmes."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(Q(demonstration=True) | Q(programmes__memberships__user=user)).distinct()
+
+
 # Lookups for views: 404 when the object must stay unknown, 403 when it is known -------------
 
 

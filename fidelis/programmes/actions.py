@@ -63,7 +63,12 @@ def create_organisation(*, programme: Programme, name: str, ods_code: str = "") 
 
 @transaction.atomic
 def create_team(
-    *, organisation: Organisation, name: str, area_served: str = "", staff_count: int | None = None
+    *,
+    organisation: Organisation,
+    name: str,
+    area_served: str = "",
+    staff_count: int | None = None,
+    rng=None,
 ) -> Team:
     # Lock the programme row so two teams created at once cannot take the same pseudonym.
     Programme.objects.select_for_update().get(pk=organisation.programme_id)
@@ -71,7 +76,7 @@ def create_team(
         organisation=organisation,
         name=name,
         slug=slugify(name),
-        pseudonym=next_pseudonym(organisation.programme),
+        pseudonym=next_pseudonym(organisation.programme, rng=rng),
         area_served=area_served,
         staff_count=staff_count,
     )

@@ -222,8 +222,12 @@ class InvitationForm(Form):
 
 
 class AcceptInvitationForm(Form):
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
+    first_name = forms.CharField(
+        label="First name", max_length=150, validators=[no_patient_identifiers]
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, validators=[no_patient_identifiers]
+    )
     username = forms.CharField(
         label="Username", max_length=150, help_text="You will use this, or your email, to sign in."
     )

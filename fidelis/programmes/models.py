@@ -141,7 +141,7 @@ class Organisation(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="organisations")
     name = SafeCharField(max_length=200)
     slug = models.SlugField()
-    ods_code = models.CharField(
+    ods_code = SafeCharField(
         "ODS code", max_length=10, blank=True, help_text="The organisation's NHS ODS code."
     )
 
@@ -204,21 +204,30 @@ class Team(models.Model):
         return self.organisation.programme
 
 
-def next_pseudonym(programme: Programme) -> str:
-    """Team A, Team B, ... Team Z, Team AA: stable once given."""
-    used = set(Team.objects.in_programme(programme).values_list("pseudonym", flat=True))
-    n = 0
+def _pseudonym(n: int) -> str:
+    """Team A, Team B, ... Team Z, Team AA, ..."""
+    label, k = "", n
     while True:
-        label, k = "", n
-        while True:
-            label = chr(ord("A") + k % 26) + label
-            k = k // 26 - 1
-            if k < 0:
-                break
-        candidate = f"Team {label}"
-        if candidate not in used:
-            return candidate
-        n += 1
+        label = chr(ord("A") + k % 26) + label
+        k = k // 26 - 1
+        if k < 0:
+            return f"Team {label}"
+
+
+def next_pseudonym(programme: Programme, rng=None) -> str:
+    """A pseudonym no team in the programme has, stable once given.
+
+    Drawn at random from a pool at least twice the number of teams: handed out in order,
+    pseudonyms would follow the order teams were entered (trust by trust, alphabetically)
+    and let people match them to real teams.
+    """
+    import random
+
+    rng = rng or random.SystemRandom()
+    used = set(Team.objects.in_programme(programme).values_list("pseudonym", flat=True))
+    pool_size = max(26, 2 * (len(used) + 1))
+    free = [p for p in (_pseudonym(n) for n in range(pool_size)) if p not in used]
+    return rng.choice(free)
 
 
 class MembershipQuerySet(models.QuerySet):

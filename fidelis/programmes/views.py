@@ -109,14 +109,19 @@ def programme_detail(request, slug):
     for organisation in organisations:
         for team in organisation.teams.all():
             can_open = access.can_view_team(user, team)
+            # A pseudonymous team's organisation stays hidden: "Team B, your own trust"
+            # would tell staff which pseudonyms are their neighbours.
+            show_organisation = organisation.pk in visible_orgs and (
+                can_open or programme.named_benchmarking
+            )
             rows.append(
                 {
                     "label": access.team_label(user, team),
                     "href": team.get_absolute_url() if can_open else None,
                     "pseudonymous": access.team_label(user, team) != team.name,
-                    "organisation": organisation.name if organisation.pk in visible_orgs else None,
+                    "organisation": organisation.name if show_organisation else None,
                     "organisation_href": organisation.get_absolute_url()
-                    if organisation.pk in visible_orgs
+                    if show_organisation
                     else None,
                     "staff_count": team.staff_count if can_open else None,
                 }
@@ -529,7 +534,15 @@ def accept_invitation(request, token):
                 status=403,
             )
         if request.method == "POST":
-            actions.accept_invitation(invitation=invitation, user=request.user)
+            try:
+                actions.accept_invitation(invitation=invitation, user=request.user)
+            except ValueError:
+                return render(
+                    request,
+                    "programmes/invitation_used.jinja",
+                    {"invitation": invitation},
+                    status=410,
+                )
             messages.success(
                 request,
                 f"You are now {invitation.get_role_display().lower()} "
@@ -540,13 +553,22 @@ def accept_invitation(request, token):
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = actions.accept_invitation(
-            invitation=invitation,
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            username=data["username"],
-            password=data["password1"],
-        )
+        try:
+            user = actions.accept_invitation(
+                invitation=invitation,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                username=data["username"],
+                password=data["password1"],
+            )
+        except ValueError:
+            # A second click on "Create account": the first one already used the link.
+            return render(
+                request,
+                "programmes/invitation_used.jinja",
+                {"invitation": invitation},
+                status=410,
+            )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from fidelis.lib.scoring import CriterionDecision, score_item
@@ -167,6 +168,27 @@ def decisions_of(rows) -> dict[str, CriterionDecision]:
     }
 
 
+def check_input(*, review: Review, item: Item, decisions: dict, anchor_level: int | None) -> None:
+    """Refuse, with a clear message, decisions the item's scale does not allow. Used by
+    independent rating and consensus alike, before anything is written."""
+    definition = item.definition
+    letters = {c.letter for c in definition.criteria}
+    known_sources = set(review.scale.definition.source_codes)
+    for letter, (status, sources) in decisions.items():
+        if letter not in letters:
+            raise ReviewError(f"Item {item.number} has no criterion '{letter}'.")
+        if status and status not in ("met", "partial", "not_met"):
+            raise ReviewError(f"'{status}' is not a decision: choose met, partly met or not met.")
+        if status == "partial" and definition.criterion(letter).partial is None:
+            raise ReviewError(f"Criterion {letter} cannot be partly met.")
+        unknown = set(sources) - known_sources
+        if unknown:
+            raise ReviewError(f"Unknown evidence source {', '.join(sorted(unknown))}.")
+    if anchor_level and anchor_level not in review.scale.definition.level_values:
+        levels = ", ".join(str(v) for v in review.scale.definition.level_values)
+        raise ReviewError(f"Choose one of the levels {levels}.")
+
+
 def _rating_for(panel_member: PanelMember, item: Item) -> Rating:
     rating, _ = Rating.objects.select_for_update().get_or_create(
         panel_member=panel_member, item=item
@@ -194,35 +216,25 @@ def record_rating(
     """Save part or all of a reviewer's rating of one item. `decisions` maps criterion
     letter -> (status or "", list of source codes). Only what is given changes, so two
     browser tabs saving different criteria do not undo each other."""
-    review = panel_member.review
+    # Lock the review, then the reviewer's place: a submit in another tab either happens
+    # before this save (which is then refused) or waits for it.
+    review = Review.objects.select_for_update().get(pk=panel_member.review_id)
+    panel_member = PanelMember.objects.select_for_update().get(pk=panel_member.pk)
     if review.status != Status.RATING:
         raise ReviewError("Ratings can be changed only while the review is at the rating stage.")
-    if PanelMember.objects.filter(pk=panel_member.pk, submitted_at__isnull=False).exists():
+    if panel_member.has_submitted:
         raise ReviewError("You have submitted your ratings; they can no longer change.")
+    check_input(review=review, item=item, decisions=decisions or {}, anchor_level=anchor_level)
     rating = _rating_for(panel_member, item)
     criteria = {c.letter: c for c in item.criteria.all()}
-    definition = item.definition
-    known_sources = set(review.scale.definition.source_codes)
-    if decisions:
-        for letter, (status, sources) in decisions.items():
-            if letter not in criteria:
-                raise ReviewError(f"Item {item.number} has no criterion '{letter}'.")
-            if status and status not in ("met", "partial", "not_met"):
-                raise ReviewError(f"'{status}' is not a decision.")
-            if status == "partial" and definition.criterion(letter).partial is None:
-                raise ReviewError(f"Criterion {letter} cannot be partly met.")
-            unknown = set(sources) - known_sources
-            if unknown:
-                raise ReviewError(f"Unknown evidence source {', '.join(sorted(unknown))}.")
-            CriterionRating.objects.update_or_create(
-                rating=rating,
-                criterion=criteria[letter],
-                defaults={"status": status or "", "sources": sorted(sources)},
-            )
+    for letter, (status, sources) in (decisions or {}).items():
+        CriterionRating.objects.update_or_create(
+            rating=rating,
+            criterion=criteria[letter],
+            defaults={"status": status or "", "sources": sorted(set(sources))},
+        )
     fields = ["score", "updated_at"]
     if anchor_level is not None:
-        if anchor_level and anchor_level not in review.scale.definition.level_values:
-            raise ReviewError(f"{anchor_level} is not a level of this scale.")
         rating.anchor_level = anchor_level or None
         fields.append("anchor_level")
     if notes is not None:
@@ -238,8 +250,10 @@ def record_rating(
 @transaction.atomic
 def submit_ratings(*, panel_member: PanelMember) -> PanelMember:
     """Submit a reviewer's independent ratings; they are then fixed and others' are visible."""
+    # The review row is the lock every submit takes: the last two reviewers submitting at
+    # once take turns, so one of them always sees the panel complete and opens consensus.
+    review = Review.objects.select_for_update().get(pk=panel_member.review_id)
     panel_member = PanelMember.objects.select_for_update().get(pk=panel_member.pk)
-    review = panel_member.review
     if review.status != Status.RATING:
         raise ReviewError("Ratings can be submitted only at the rating stage.")
     if panel_member.has_submitted:
@@ -326,13 +340,16 @@ def save_consensus(
 ) -> ConsensusItem:
     """Save the panel's agreed rating of an item. A save based on an older version than the
     one stored is refused (StaleConsensus), never silently applied."""
+    # The review row first (as finalise() does), so a save and a finalise cannot cross:
+    # either the save lands before finalising, or it sees the review finalised.
+    review = Review.objects.select_for_update().get(pk=consensus.review_id)
     current = (
         # Lock only the consensus row: PostgreSQL cannot lock the nullable side of a join.
         ConsensusItem.objects.select_for_update(of=("self",))
-        .select_related("item", "updated_by", "review")
+        .select_related("item", "updated_by")
         .get(pk=consensus.pk)
     )
-    review = current.review
+    current.review = review
     if review.is_finalised and amendment_reason is None:
         raise ReviewError("This review is finalised: changes are made as amendments with a reason.")
     if not review.is_finalised and review.status not in (Status.CONSENSUS, Status.REPORT):
@@ -341,6 +358,7 @@ def save_consensus(
         raise StaleConsensus(current)
     item = current.item
     definition = item.definition
+    check_input(review=review, item=item, decisions=decisions, anchor_level=anchor_level)
     before_score, before_rationale = current.score, current.rationale
     rows = {row.criterion.letter: row for row in current.criteria.select_related("criterion")}
     before_decisions = {k: (r.status, list(r.sources)) for k, r in rows.items()}
@@ -350,7 +368,7 @@ def save_consensus(
         if status == "partial" and definition.criterion(letter).partial is None:
             raise ReviewError(f"Criterion {letter} cannot be partly met.")
         rows[letter].status = status or ""
-        rows[letter].sources = sorted(sources)
+        rows[letter].sources = sorted(set(sources))
     ConsensusCriterion.objects.bulk_update(rows.values(), ["status", "sources"])
     if definition.rule.kind == "anchors":
         current.anchor_level = anchor_level or None
@@ -395,7 +413,7 @@ def save_consensus(
             reason=amendment_reason,
             made_by=by,
         )
-        Review.objects.filter(pk=review.pk).update(report_version=review.report_version + 1)
+        Review.objects.filter(pk=review.pk).update(report_version=F("report_version") + 1)
     return current
 
 
@@ -481,6 +499,8 @@ def set_routine_value(*, review: Review, criterion: Criterion, value: float | No
 
 @transaction.atomic
 def toggle_preparation(*, item: PreparationItem, done: bool) -> PreparationItem:
+    if Review.objects.filter(pk=item.review_id, status=Status.FINALISED).exists():
+        raise ReviewError("This review is finalised: its preparation list no longer changes.")
     item.done = done
     item.save(update_fields=["done"])
     return item

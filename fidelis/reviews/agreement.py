@@ -87,7 +87,17 @@ def programme_agreement(programme, *, user) -> dict:
         per_review.append(
             _summary(label, [LongRating(str(i), str(u), float(s)) for i, _, u, s in rows])
         )
-        pooled.extend(LongRating(f"{review.pk}:{i}", role, float(s)) for i, role, _, s in rows)
+        # The rater is the panel seat: the role, numbered when a panel has two of one role
+        # (two clinicians, say), so pooled reviews line up seat by seat.
+        seats: dict[int, str] = {}
+        counts: dict[str, int] = {}
+        for _, role, user_id, _ in sorted(rows, key=lambda r: (r[1], r[2])):
+            if user_id not in seats:
+                counts[role] = counts.get(role, 0) + 1
+                seats[user_id] = f"{role}-{counts[role]}"
+        pooled.extend(
+            LongRating(f"{review.pk}:{i}", seats[user_id], float(s)) for i, _, user_id, s in rows
+        )
     # Sorted by the label shown: an order by real name would let pseudonyms be matched.
     per_review.sort(key=lambda summary: summary.label)
     overall = _summary("All finalised reviews", pooled) if pooled else None

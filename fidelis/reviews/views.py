@@ -128,6 +128,9 @@ def review_plan(request, slug):
 @login_required
 def review_change_plan(request, pk):
     review = access.review_for_management(request.user, pk)
+    if not access.can_manage_programme(request.user, review.team.organisation.programme):
+        # The panel runs the review; who sits on it is the lead's decision.
+        raise PermissionDenied("Only the programme lead changes the panel.")
     programme = review.team.organisation.programme
     initial = {"visit_date": review.visit_date}
     for slot, member in enumerate(review.panel.all(), start=1):
@@ -244,7 +247,10 @@ def review_advance(request, pk):
 def preparation_toggle(request, pk, item_id):
     review = access.review_for_management(request.user, pk)
     item = get_object_or_404(PreparationItem, pk=item_id, review=review)
-    actions.toggle_preparation(item=item, done=request.POST.get("done") == "on")
+    try:
+        actions.toggle_preparation(item=item, done=request.POST.get("done") == "on")
+    except actions.ReviewError as error:
+        raise PermissionDenied(str(error)) from None
     if _is_htmx(request):
         return render(
             request,
@@ -320,7 +326,7 @@ def routine_data(request, pk):
 def _place_for_rating(request, review):
     place = access.panel_place(request.user, review)
     if place is None:
-        raise Http404("You are not on this review's panel")
+        raise PermissionDenied("Only the review's panel members have rating pages.")
     return place
 
 
@@ -381,8 +387,16 @@ def _posted_decisions(request, item):
 
 
 def _posted_level(request):
+    """The chosen anchor level: None when the form has no level field, 0 when it is
+    cleared, -1 when it is not a plain number (the action refuses that with a message)."""
+    if "anchor_level" not in request.POST:
+        return None
     value = request.POST.get("anchor_level", "")
-    return int(value) if value.isdigit() else (0 if "anchor_level" in request.POST else None)
+    if value == "":
+        return 0
+    if value.isascii() and value.isdigit() and len(value) <= 3:
+        return int(value)
+    return -1
 
 
 @login_required
@@ -469,7 +483,9 @@ def rate_item(request, pk, number):
         {k: CriterionDecision(v[0] or None, frozenset(v[1])) for k, v in decisions.items()}
         if definition.rule.kind == "count"
         else None,
-        anchor_level=level if definition.rule.kind == "anchors" and level else None,
+        anchor_level=level
+        if definition.rule.kind == "anchors" and level in (definition.rule.anchors or {})
+        else None,
     )
     routine = dict(review.routine_values.values_list("criterion_id", "value"))
     numbers = list(review.scale.items.values_list("number", flat=True))
@@ -593,9 +609,9 @@ def consensus_index(request, pk):
 @login_required
 def consensus_item(request, pk, number):
     review = access.review_for_view(request.user, pk)
-    if not access.can_see_all_ratings(request.user, review) or not review.has_reached(
-        Status.CONSENSUS
-    ):
+    if not access.can_see_all_ratings(request.user, review):
+        raise PermissionDenied("Independent ratings stay hidden until you submit your own.")
+    if not review.has_reached(Status.CONSENSUS):
         raise Http404("Consensus has not started")
     item = _item_or_404(review, number)
     consensus = get_object_or_404(
@@ -698,7 +714,9 @@ def consensus_item(request, pk, number):
         {k: CriterionDecision(v[0] or None, frozenset(v[1])) for k, v in form_decisions.items()}
         if definition.rule.kind == "count"
         else None,
-        anchor_level=form_level if definition.rule.kind == "anchors" and form_level else None,
+        anchor_level=form_level
+        if definition.rule.kind == "anchors" and form_level in (definition.rule.anchors or {})
+        else None,
     )
     routine = dict(review.routine_values.values_list("criterion_id", "value"))
     return render(

@@ -16,18 +16,9 @@ class ScaleInUse(ValueError):
 
 class FidelityScaleQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Demonstration scales are open to every signed-in user. A licensed scale (such as
-        a programme's own copy of the CORE scale) is open only to people in a programme
-        that uses it, and to programme leads, who choose scales."""
-        from django.db.models import Q
+        from fidelis.programmes import access
 
-        from fidelis.programmes.models import Membership, Role
-
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or Membership.objects.filter(user=user, role=Role.LEAD).exists():
-            return self
-        return self.filter(Q(demonstration=True) | Q(programmes__memberships__user=user)).distinct()
+        return access.scales_visible_to(user, self)
 
 
 class FidelityScale(models.Model):

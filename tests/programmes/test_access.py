@@ -151,3 +151,12 @@ def test_the_evaluator_sees_only_pseudonyms(as_user, programme):
     for team in Team.objects.all():
         assert team.name not in body
         assert team.pseudonym in body
+
+
+def test_a_pseudonymous_teams_organisation_is_not_shown(as_user, programme):
+    from fidelis.programmes.models import Team
+
+    body = as_user("member").get(f"/programmes/{P}/").content.decode()
+    corran = Team.objects.get(slug="corran-home-treatment-team")  # same trust as Ashby
+    row = body[body.index(corran.pseudonym) :][:600]
+    assert "Northfield" not in row

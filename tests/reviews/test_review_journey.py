@@ -337,3 +337,50 @@ def test_an_expert_by_experience_sits_on_the_panel_as_one(as_user, programme, us
     )
     assert "their panel role is Expert by experience" in page_text(response)
     assert not Review.objects.filter(team=team, timepoint=timepoint).exists()
+
+
+def test_impossible_consensus_input_gets_a_message_not_an_error(as_user, programme, users):
+    review = at_consensus(programme, users)
+    consensus = ConsensusItem.objects.get(review=review, item__number=7)
+    client = as_user("reviewer")
+    for data in (
+        {"anchor_level": "99"},
+        {"anchor_level": "²"},
+        {"criteria": ["a"], "a-status": "bogus"},
+        {"criteria": ["a"], "a-status": "met", "a-sources": ["<script>"]},
+        {"version": "not a number"},
+    ):
+        response = client.post(
+            f"/reviews/{review.pk}/consensus/7/",
+            {"rationale": "x", "version": consensus.version, **data},
+        )
+        assert response.status_code in (200, 409), data
+        assert "There is a problem" in page_text(response), data
+    assert ConsensusItem.objects.get(pk=consensus.pk).version == consensus.version
+
+
+def test_a_finalised_reviews_preparation_list_no_longer_changes(as_user, programme, users):
+    review = finalised(programme, users)
+    item = review.preparation.first()
+    response = as_user("reviewer").post(
+        f"/reviews/{review.pk}/preparation/{item.pk}/", {"done": "" if item.done else "on"}
+    )
+    assert response.status_code == 403
+    assert review.preparation.get(pk=item.pk).done == item.done
+
+
+def test_pooled_agreement_copes_with_two_reviewers_in_one_role(as_user, programme, users):
+    from fidelis.reviews.models import PanelMember
+
+    review = finalised(programme, users)
+    PanelMember.objects.filter(review=review).update(role="clinician")
+    page = as_user("lead").get(f"/programmes/{programme.slug}/agreement/")
+    assert page.status_code == 200
+    assert "All finalised reviews" in page_text(page)
+
+
+def test_only_the_lead_changes_the_panel(as_user, programme, users):
+    from tests.reviews.helpers import planned_review
+
+    review = planned_review(programme, users)
+    assert as_user("reviewer").get(f"/reviews/{review.pk}/plan/").status_code == 403

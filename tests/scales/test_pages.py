@@ -1,5 +1,7 @@
 """The scale overview and item pages explain each scoring rule in plain words."""
 
+import datetime
+
 from tests.conftest import page_text
 
 SCALE = "/scales/crisis-demo/1.0/"
@@ -65,4 +67,20 @@ def test_a_licensed_scale_is_seen_only_in_programmes_that_use_it(as_user, db):
     import_scale(scale=parse_scale(yaml.safe_dump(data)))
     assert as_user("member").get("/scales/licensed-copy/1.0/").status_code == 404
     assert "A licensed scale" not in as_user("member").get("/scales/").content.decode()
+    # Not even another programme's lead: the licence is the programme's own.
+    assert as_user("lead").get("/scales/licensed-copy/1.0/").status_code == 404
+    from fidelis.programmes.actions import create_programme
+    from fidelis.scales.models import FidelityScale
+
+    licensed = FidelityScale.objects.get(slug="licensed-copy")
+    from django.contrib.auth import get_user_model
+
+    lead = get_user_model().objects.get(username="lead")
+    create_programme(
+        name="Licensed",
+        slug="licensed",
+        start_date=datetime.date(2027, 1, 4),
+        scale=licensed,
+        lead=lead,
+    )
     assert as_user("lead").get("/scales/licensed-copy/1.0/").status_code == 200
