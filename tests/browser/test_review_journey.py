@@ -135,12 +135,18 @@ def test_a_save_that_cannot_reach_the_server_says_so_and_keeps_the_choices(
     # The home page leads straight to the unfinished ratings.
     page.get_by_role("link", name=re.compile(r"^Rate \d+ more items?: Corran")).click()
     page.get_by_role("link", name=re.compile(r"^1\. ")).click()
-    page.context.set_offline(True)
     first = page.locator("input[name=criteria]").first.get_attribute("value")
-    page.check(f"#{first}-not_met")
+    # Change the decision to something it is not now, so the change really sends a save.
+    was_met = page.locator(f"#{first}-met").is_checked()
+    offline_choice, online_choice = ("not_met", "met") if was_met else ("met", "not_met")
+    page.context.set_offline(True)
+    page.check(f"#{first}-{offline_choice}")
     expect(page.locator("#rating-status")).to_contain_text("Not saved")
     page.context.set_offline(False)
-    page.check(f"#{first}-met")
+    page.check(f"#{first}-{online_choice}")
+    expect(page.locator("#rating-status")).to_contain_text("Saved at")
+    with page.expect_response(lambda response: "/rate/1/" in response.url):
+        page.check(f"#{first}-{offline_choice}")
     expect(page.locator("#rating-status")).to_contain_text("Saved at")
     page.reload()
-    expect(page.locator(f"#{first}-met")).to_be_checked()
+    expect(page.locator(f"#{first}-{offline_choice}")).to_be_checked()
