@@ -813,6 +813,19 @@ def warm_up() -> float:
     from weasyprint import HTML
 
     started = time.perf_counter()
+    # Compile the report's templates (Jinja keeps them): the first render would otherwise.
+    from django.template import engines
+
+    jinja = engines["jinja2"].env
+    for name in (
+        "reviews/report_pdf.jinja",
+        "reviews/_report_body.jinja",
+        "nhsuk/components/summary-list/template.jinja",
+        "nhsuk/components/tag/template.jinja",
+        "nhsuk/components/inset-text/template.jinja",
+        "nhsuk/components/warning-callout/template.jinja",
+    ):
+        jinja.get_template(name)
     svg = vl_convert.vegalite_to_svg(
         {
             "title": "Warm-up",
