@@ -54,3 +54,16 @@ def test_the_admin_lists_fidelis_records_for_superusers(db):
         "/admin/reviews/review/",
     ]:
         assert client.get(path).status_code == 200, path
+
+
+def test_gunicorn_settings_warm_the_pdf_renderer_in_each_worker():
+    import logging
+
+    from fidelis import gunicorn
+
+    class Worker:
+        log = logging.getLogger("test")
+
+    gunicorn.post_worker_init(Worker())
+    assert gunicorn.bind == "127.0.0.1:8001"
+    assert gunicorn.workers >= 1
