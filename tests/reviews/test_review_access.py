@@ -100,3 +100,34 @@ def test_the_agreement_page_reports_the_programmes_figures_under_pseudonyms(as_u
     for team in Team.objects.all():
         assert team.name not in body
     assert f"{Team.objects.first().pseudonym}, Baseline" in body
+
+
+PANEL_AND_LEAD_PAGES = {
+    # Pages that change a review in progress: the lead and the panel; the team's
+    # facilitator may see the review but not change it; everyone else does not know it.
+    "lead": 200,
+    "facilitator": 403,
+    "reviewer": 200,
+    "expert": 200,
+    "manager": 404,
+    "member": 404,
+    "sponsor": 404,
+    "evaluator": 404,
+    "other": 404,
+}
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+@pytest.mark.parametrize("page", ["routine-data/", "preparation/new/"])
+def test_only_the_lead_and_panel_prepare_a_review(page, persona, as_user):
+    review = review_of("corran-home-treatment-team", "12m")
+    response = as_user(persona).get(f"/reviews/{review.pk}/{page}")
+    assert response.status_code == PANEL_AND_LEAD_PAGES[persona]
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_rating_pages_belong_to_the_panel(persona, as_user):
+    review = review_of("corran-home-treatment-team", "12m")
+    expected = {**PANEL_AND_LEAD_PAGES, "lead": 403}
+    assert as_user(persona).get(f"/reviews/{review.pk}/rate/").status_code == expected[persona]
+    assert as_user(persona).get(f"/reviews/{review.pk}/rate/3/").status_code == expected[persona]
