@@ -386,6 +386,24 @@ def _posted_decisions(request, item):
     return decisions
 
 
+def _preview_score(definition, decisions: dict, level):
+    """The score the form on screen gives, for the card above it. Input the action refused
+    (an unknown letter or decision, an impossible level) counts as undecided here."""
+    if definition.rule.kind == "anchors":
+        return score_item(
+            definition, anchor_level=level if level in definition.rule.anchors else None
+        )
+    letters = set(definition.letters)
+    return score_item(
+        definition,
+        {
+            letter: CriterionDecision(status or None, frozenset(sources))
+            for letter, (status, sources) in decisions.items()
+            if letter in letters and status in ("", "met", "partial", "not_met")
+        },
+    )
+
+
 def _posted_level(request):
     """The chosen anchor level: None when the form has no level field, 0 when it is
     cleared, -1 when it is not a plain number (the action refuses that with a message)."""
@@ -478,15 +496,7 @@ def rate_item(request, pk, number):
         }
         level, notes = (rating.anchor_level, rating.notes) if rating else (None, "")
     definition = item.definition
-    current = score_item(
-        definition,
-        {k: CriterionDecision(v[0] or None, frozenset(v[1])) for k, v in decisions.items()}
-        if definition.rule.kind == "count"
-        else None,
-        anchor_level=level
-        if definition.rule.kind == "anchors" and level in (definition.rule.anchors or {})
-        else None,
-    )
+    current = _preview_score(definition, decisions, level)
     routine = dict(review.routine_values.values_list("criterion_id", "value"))
     numbers = list(review.scale.items.values_list("number", flat=True))
     position = numbers.index(number)
@@ -709,15 +719,7 @@ def consensus_item(request, pk, number):
         reviewer_rows.append(
             {"criterion": criterion, "decisions": decisions, "differs": len(statuses) > 1}
         )
-    current = score_item(
-        definition,
-        {k: CriterionDecision(v[0] or None, frozenset(v[1])) for k, v in form_decisions.items()}
-        if definition.rule.kind == "count"
-        else None,
-        anchor_level=form_level
-        if definition.rule.kind == "anchors" and form_level in (definition.rule.anchors or {})
-        else None,
-    )
+    current = _preview_score(definition, form_decisions, form_level)
     routine = dict(review.routine_values.values_list("criterion_id", "value"))
     return render(
         request,

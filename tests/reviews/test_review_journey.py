@@ -384,3 +384,18 @@ def test_only_the_lead_changes_the_panel(as_user, programme, users):
 
     review = planned_review(programme, users)
     assert as_user("reviewer").get(f"/reviews/{review.pk}/plan/").status_code == 403
+
+
+def test_an_unknown_decision_on_a_counted_item_gets_a_message(as_user, programme, users):
+    review = at_consensus(programme, users)
+    consensus = ConsensusItem.objects.get(review=review, item__number=6)
+    response = as_user("reviewer").post(
+        f"/reviews/{review.pk}/consensus/6/",
+        {
+            "criteria": ["a", "zz"],
+            "a-status": "bogus",
+            "zz-status": "met",
+            "version": consensus.version,
+        },
+    )
+    assert "There is a problem" in page_text(response)

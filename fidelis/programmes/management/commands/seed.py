@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
+from fidelis.demo import FIRST_NAMES, LAST_NAMES
 from fidelis.programmes import actions
 from fidelis.programmes.models import Membership, Organisation, Programme, Role, Team
 from fidelis.reviews.models import Review
@@ -75,64 +76,6 @@ TEAM_KINDS = [
     "Crisis Team",
     "Crisis and Home Treatment Service",
     "Acute Home Treatment Team",
-]
-FIRST_NAMES = [
-    "Amara",
-    "Ben",
-    "Chloe",
-    "Dev",
-    "Eleanor",
-    "Farid",
-    "Grace",
-    "Hamza",
-    "Isla",
-    "Jonah",
-    "Kiran",
-    "Leah",
-    "Malik",
-    "Niamh",
-    "Owen",
-    "Priya",
-    "Rhys",
-    "Sana",
-    "Tom",
-    "Uzma",
-    "Victor",
-    "Wren",
-    "Yusuf",
-    "Zara",
-    "Adele",
-    "Bilal",
-    "Cerys",
-    "Dominic",
-    "Esme",
-    "Felix",
-]
-LAST_NAMES = [
-    "Adebayo",
-    "Brennan",
-    "Chowdhury",
-    "Davies",
-    "Evans",
-    "Fletcher",
-    "Gill",
-    "Hughes",
-    "Iqbal",
-    "Jenkins",
-    "Kaur",
-    "Lloyd",
-    "Mensah",
-    "Nowak",
-    "Okafor",
-    "Pritchard",
-    "Quinn",
-    "Rahman",
-    "Shaw",
-    "Thomas",
-    "Usman",
-    "Vaughan",
-    "Walsh",
-    "Yates",
 ]
 MEMBER_JOBS = [
     "Community psychiatric nurse",
