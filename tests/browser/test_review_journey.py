@@ -150,3 +150,15 @@ def test_a_save_that_cannot_reach_the_server_says_so_and_keeps_the_choices(
     expect(page.locator("#rating-status")).to_contain_text("Saved at")
     page.reload()
     expect(page.locator(f"#{first}-{offline_choice}")).to_be_checked()
+
+
+def test_a_refused_save_shows_why_on_the_rating_page(sign_in, server_url):
+    page = sign_in("expert")
+    page.get_by_role("link", name=re.compile(r"^Rate \d+ more items?: Corran")).click()
+    page.get_by_role("link", name=re.compile(r"^2\. ")).click()
+    page.fill("#notes", "Discussed patient 943 476 5919 with the team")
+    page.press("#notes", "End")  # typing ends with a key press, which sends the save
+    expect(page.locator("#rating-status")).to_contain_text("Not saved")
+    expect(page.locator("#rating-status")).to_contain_text("NHS number")
+    # What was typed stays on the page, ready to correct.
+    expect(page.locator("#notes")).to_have_value("Discussed patient 943 476 5919 with the team")
