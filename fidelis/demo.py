@@ -166,6 +166,17 @@ PERSONAS = [
     Persona("other", "Olga", "Novak", "Support worker", "member of Kestrel Bay Crisis Team"),
 ]
 
+MEMBER_JOBS = [
+    "Community psychiatric nurse",
+    "Support worker",
+    "Social worker",
+    "Occupational therapist",
+    "Clinical psychologist",
+    "Peer support worker",
+    "Consultant psychiatrist",
+    "Pharmacist",
+]
+
 HOME_TEAM = "Ashby Crisis Resolution Team"
 OTHER_TEAM = "Kestrel Bay Crisis Team"
 
@@ -300,20 +311,7 @@ def build_demo(*, reset: bool = True) -> Programme:
             people.append(
                 (
                     "member",
-                    staff(
-                        rng.choice(
-                            [
-                                "Community psychiatric nurse",
-                                "Support worker",
-                                "Social worker",
-                                "Occupational therapist",
-                                "Clinical psychologist",
-                                "Peer support worker",
-                                "Consultant psychiatrist",
-                                "Pharmacist",
-                            ]
-                        )
-                    ),
+                    staff(rng.choice(MEMBER_JOBS)),
                 )
             )
         team_staff[team.name] = people

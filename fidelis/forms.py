@@ -7,6 +7,7 @@ error summary at the top of the page.
 """
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -57,13 +58,19 @@ def error_list(*forms_) -> list[dict]:
     return items
 
 
-class NHSFormMixin:
-    """Gives every field the NHS.UK template for its widget kind."""
+class NHSBoundField(BoundField):
+    """A bound field drawn with the NHS.UK template for its widget kind, unless the field
+    names a template of its own."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for bound in self:  # type: ignore[attr-defined]
-            bound.field.template_name = template_for(bound.field.widget)
+    @property
+    def template_name(self):
+        return self.field.template_name or template_for(self.field.widget)
+
+
+class NHSFormMixin:
+    """Gives every field, including those a form adds after __init__, its NHS.UK template."""
+
+    bound_field_class = NHSBoundField
 
 
 class Form(NHSFormMixin, forms.Form):

@@ -10,17 +10,9 @@ from html import unescape
 import pytest
 from django.test import Client
 
-PERSONA_NAMES = [
-    "lead",
-    "facilitator",
-    "reviewer",
-    "expert",
-    "manager",
-    "member",
-    "sponsor",
-    "evaluator",
-    "other",
-]
+from fidelis.demo import PERSONAS
+
+PERSONA_NAMES = [persona.username for persona in PERSONAS]
 
 
 @pytest.fixture(scope="session")

@@ -44,11 +44,9 @@ class ProgrammeForm(ModelForm):
                 help_text="Lowercase letters, numbers and hyphens, for example "
                 "'north-west-crisis-2026'.",
             )
-            self.fields["slug"].template_name = "forms/input.jinja"
 
         self.fields["scale"].queryset = FidelityScale.objects.visible_to(user)
         self.fields["scale"].empty_label = "Choose a scale"
-        self.fields["scale"].template_name = "forms/select.jinja"
 
     def clean_scale(self):
         from fidelis.reviews.models import Review

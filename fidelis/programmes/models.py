@@ -204,7 +204,7 @@ class Team(models.Model):
         return self.organisation.programme
 
 
-def _pseudonym(n: int) -> str:
+def pseudonym_label(n: int) -> str:
     """Team A, Team B, ... Team Z, Team AA, ..."""
     label, k = "", n
     while True:
@@ -226,7 +226,7 @@ def next_pseudonym(programme: Programme, rng=None) -> str:
     rng = rng or random.SystemRandom()
     used = set(Team.objects.in_programme(programme).values_list("pseudonym", flat=True))
     pool_size = max(26, 2 * (len(used) + 1))
-    free = [p for p in (_pseudonym(n) for n in range(pool_size)) if p not in used]
+    free = [p for p in (pseudonym_label(n) for n in range(pool_size)) if p not in used]
     return rng.choice(free)
 
 

@@ -114,11 +114,12 @@ def programme_detail(request, slug):
             show_organisation = organisation.pk in visible_orgs and (
                 can_open or programme.named_benchmarking
             )
+            label = access.team_label(user, team)
             rows.append(
                 {
-                    "label": access.team_label(user, team),
+                    "label": label,
                     "href": team.get_absolute_url() if can_open else None,
-                    "pseudonymous": access.team_label(user, team) != team.name,
+                    "pseudonymous": label != team.name,
                     "organisation": organisation.name if show_organisation else None,
                     "organisation_href": organisation.get_absolute_url()
                     if show_organisation

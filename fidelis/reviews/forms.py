@@ -51,13 +51,6 @@ class PlanReviewForm(Form):
             # Changing a plan: the team and timepoint stay; the date and panel can change.
             del self.fields["team"]
             del self.fields["timepoint"]
-        self._apply_templates()
-
-    def _apply_templates(self):
-        from fidelis.forms import template_for
-
-        for bound in self:
-            bound.field.template_name = template_for(bound.field.widget)
 
     def clean(self):
         data = super().clean()
@@ -158,10 +151,6 @@ class RoutineDataForm(Form):
                 },
             )
             self.fields[name].widget.attrs["inputmode"] = "decimal"
-        from fidelis.forms import template_for
-
-        for bound in self:
-            bound.field.template_name = template_for(bound.field.widget)
 
 
 class PreparationItemForm(Form):
@@ -186,13 +175,6 @@ class PreparationItemForm(Form):
         widget=TimeInput(),
         help_text="For example, 14:30",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from fidelis.forms import template_for
-
-        for bound in self:
-            bound.field.template_name = template_for(bound.field.widget)
 
     def clean(self):
         data = super().clean()

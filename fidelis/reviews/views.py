@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -471,11 +471,7 @@ def rate_item(request, pk, number):
             )
         except actions.ReviewError as error:
             errors.append({"text": str(error), "href": "#criteria"})
-        except Exception as error:  # a ValidationError from the patient-data check
-            from django.core.exceptions import ValidationError
-
-            if not isinstance(error, ValidationError):
-                raise
+        except ValidationError as error:  # the patient-data check
             errors.append({"text": error.messages[0], "href": "#notes"})
         if not errors and not _is_htmx(request):
             target = request.POST.get("next")
@@ -672,11 +668,7 @@ def consensus_item(request, pk, number):
             errors.append({"text": str(error), "href": "#their-version"})
         except actions.ReviewError as error:
             errors.append({"text": str(error), "href": "#criteria"})
-        except Exception as error:
-            from django.core.exceptions import ValidationError
-
-            if not isinstance(error, ValidationError):
-                raise
+        except ValidationError as error:  # the patient-data check
             errors.append({"text": error.messages[0], "href": "#rationale"})
         if not errors:
             messages.success(request, f"Item {number} {'amended' if amending else 'saved'}.")

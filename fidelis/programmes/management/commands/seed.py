@@ -9,9 +9,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from fidelis.demo import FIRST_NAMES, LAST_NAMES
+from fidelis.demo import FIRST_NAMES, LAST_NAMES, MEMBER_JOBS
 from fidelis.programmes import actions
-from fidelis.programmes.models import Membership, Organisation, Programme, Role, Team
+from fidelis.programmes.models import (
+    Membership,
+    Organisation,
+    Programme,
+    Role,
+    Team,
+    pseudonym_label,
+)
 from fidelis.reviews.models import Review
 from fidelis.reviews.synthetic import PanelPool, build_reviews, delete_reviews
 from fidelis.scales.actions import ensure_bundled_scale
@@ -77,26 +84,6 @@ TEAM_KINDS = [
     "Crisis and Home Treatment Service",
     "Acute Home Treatment Team",
 ]
-MEMBER_JOBS = [
-    "Community psychiatric nurse",
-    "Support worker",
-    "Social worker",
-    "Occupational therapist",
-    "Clinical psychologist",
-    "Peer support worker",
-    "Consultant psychiatrist",
-    "Pharmacist",
-]
-
-
-def pseudonym(n: int) -> str:
-    """Team A ... Team Z, Team AA, Team AB ...: the n-th (from 0)."""
-    label = ""
-    while True:
-        label = chr(ord("A") + n % 26) + label
-        n = n // 26 - 1
-        if n < 0:
-            return f"Team {label}"
 
 
 def place_names(rng: random.Random) -> list[str]:
@@ -251,7 +238,7 @@ def build_programme(*, teams: int, seed: int, reviews: int, slug: str, stdout=No
                     organisation=organisation,
                     name=name,
                     slug=slugify(name)[:50],
-                    pseudonym=pseudonym(len(team_rows)),
+                    pseudonym=pseudonym_label(len(team_rows)),
                     area_served=f"{name.split()[0]} and the surrounding area",
                     staff_count=rng.randint(12, 34),
                 )
