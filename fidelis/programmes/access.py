@@ -301,10 +301,6 @@ def person_for_view(user, person_id: int):
 # - Independent ratings are blind: a panel member sees only their own until they submit.
 
 
-def _review_programme_id(review) -> int:
-    return review.team.organisation.programme_id
-
-
 def _on_panel(user, review) -> bool:
     return any(member.user_id == user.pk for member in review.panel.all())
 

@@ -7,7 +7,6 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from fidelis.programmes import access
 from fidelis.programmes.models import Invitation, Membership, Programme, Role, Team
 
 
@@ -218,7 +217,3 @@ def _evaluator(user, group, today) -> Section:
         links=[Link("Programme overview (pseudonymised)", programme.get_absolute_url())],
     )
     return _extend(section, Role.EVALUATOR, user, group)
-
-
-def visible_team_label(user, team: Team) -> str:
-    return access.team_label(user, team)

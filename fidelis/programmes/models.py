@@ -231,9 +231,6 @@ def next_pseudonym(programme: Programme, rng=None) -> str:
 
 
 class MembershipQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(user=user)
-
     def visible_to(self, user):
         from fidelis.programmes import access
 
