@@ -58,6 +58,19 @@ def error_list(*forms_) -> list[dict]:
     return items
 
 
+def errors_from(error, anchors: dict[str, str] | None = None) -> list[dict]:
+    """The NHS error summary's list from a ValidationError an action raised: each message
+    links to its field (`#name`, or the anchor given for it)."""
+    anchors = anchors or {}
+    if not hasattr(error, "error_dict"):
+        return [{"text": message, "href": "#maincontent"} for message in error.messages]
+    return [
+        {"text": message, "href": anchors.get(name, f"#{name}")}
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]
+
+
 class NHSBoundField(BoundField):
     """A bound field drawn with the NHS.UK template for its widget kind, unless the field
     names a template of its own."""

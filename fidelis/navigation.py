@@ -1,29 +1,18 @@
-"""The header's navigation links for the signed-in user."""
+"""The header's navigation: Home, then each app's links (settings.FIDELIS_NAVIGATION)."""
 
 from django.urls import reverse
 
-from fidelis.programmes import access
-from fidelis.programmes.models import Programme
+from fidelis.pages import Link, contributions
 
 
 def navigation(request) -> list[dict]:
     user = request.user
     if not user.is_authenticated:
         return []
-    items = [{"text": "Home", "href": reverse("home")}]
-    programmes = list(Programme.objects.visible_to(user).only("slug", "name")[:3])
-    for programme in programmes:
-        items.append(
-            {
-                "text": programme.name if len(programmes) > 1 else "Programme",
-                "href": programme.get_absolute_url(),
-            }
-        )
-        if access.can_manage_programme(user, programme):
-            items.append({"text": "People", "href": reverse("people", args=[programme.slug])})
-    items.append({"text": "Reviews", "href": reverse("review_list")})
-    items.append({"text": "Fidelity scales", "href": reverse("scale_list")})
-    path = request.path
-    for item in items:
-        item["current"] = item["href"] == path
-    return items
+    links = [Link("Home", reverse("home"))]
+    for contribute in contributions("FIDELIS_NAVIGATION"):
+        links.extend(contribute(user))
+    return [
+        {"text": link.text, "href": link.href, "current": link.href == request.path}
+        for link in links
+    ]

@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "fidelis.programmes",
     "fidelis.scales",
     "fidelis.reviews",
+    # The project level: its management commands (demo, seed) compose every app, and its
+    # static folder (fidelis/static, with the built front-end assets) is found as an app's.
+    "fidelis.apps.FidelisConfig",
 ]
 
 MIDDLEWARE = [
@@ -205,7 +208,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serving from the finders means `collectstatic` is optional for small installations.
 WHITENOISE_USE_FINDERS = True
 # Without collectstatic there is no STATIC_ROOT yet; the finders serve everything then.
@@ -232,6 +234,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# Shared pages are composed from each app's contributions, in the order listed here: an
+# app that builds a shared page never imports the apps that add to it, and a new app adds
+# entries here, not imports. (Each entry is a dotted path to a function.)
+FIDELIS_HOME = [  # each takes the HomePage and adds sections, next steps, facts and links
+    "fidelis.programmes.home.sections",
+    "fidelis.reviews.home.next_steps",
+]
+FIDELIS_NAVIGATION = [  # each takes the user and returns header links
+    "fidelis.programmes.home.navigation",
+    "fidelis.reviews.home.navigation",
+    "fidelis.scales.home.navigation",
+]
+FIDELIS_TEAM_PANELS = [  # each takes the user and the team and returns a Panel or None
+    "fidelis.reviews.panels.team_panel",
+]
+# The demo programme and `fidelis seed`: each builder takes a fidelis.bulk.Build and adds
+# its app's part; removers take the programme and delete their part, later apps first.
+FIDELIS_DEMO = ["fidelis.programmes.demo.build_demo", "fidelis.reviews.demo.build_demo"]
+FIDELIS_SEED = ["fidelis.programmes.demo.build_seed", "fidelis.reviews.demo.build_seed"]
+FIDELIS_REMOVE = ["fidelis.reviews.demo.remove", "fidelis.programmes.demo.remove"]
+
 # Named benchmarking and other per-programme switches live on the Programme model.
 FIDELIS_SERVICE_NAME = "Fidelis"
-FIDELIS_BASE_URL = env_str("FIDELIS_BASE_URL", "http://127.0.0.1:8000")
+# The address in emailed links; when empty, the address the sender was using.
+FIDELIS_BASE_URL = env_str("FIDELIS_BASE_URL", "")

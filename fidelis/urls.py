@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fidelis.accounts import views as account_views
+from fidelis.home import home
 from fidelis.programmes import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("about/", views.static_page, {"page": "about"}, name="about"),
     path("privacy/", views.static_page, {"page": "privacy"}, name="privacy"),
     path("accessibility/", views.static_page, {"page": "accessibility"}, name="accessibility"),

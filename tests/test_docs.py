@@ -95,7 +95,7 @@ def test_the_readme_lists_every_demo_account(username):
 
 
 def test_the_readme_lists_the_same_demo_accounts_as_the_demo_builder():
-    source = (ROOT / "fidelis" / "demo.py").read_text()
+    source = (ROOT / "fidelis" / "programmes" / "demo.py").read_text()
     block = source.split("PERSONAS = [", 1)[1].split("\n]\n", 1)[0]
     usernames = re.findall(r"Persona\(\s*\"([a-z]+)\"", block)
     assert usernames == DEMO_USERNAMES

@@ -70,6 +70,33 @@ class CriterionDecision:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """What would raise an item by one step, as data: the score it would reach, how many of
+    the criteria now not met would have to be met (any of ``candidates``), and which partly
+    met criteria would have to be fully met (``upgrades``, all of them). ``text`` says the
+    same in a sentence. For an item scored by choosing a level, ``anchor`` is the next
+    level's description and the criteria fields are empty."""
+
+    from_score: int
+    to_score: int
+    new_criteria: int = 0
+    candidates: tuple[str, ...] = ()
+    upgrades: tuple[str, ...] = ()
+    anchor: str | None = None
+    text: str = ""
+
+    @property
+    def one_more(self) -> bool:
+        """True when a single change to one criterion raises the item: one more criterion
+        met, or one partly met criterion fully met."""
+        if self.anchor is not None:
+            return False
+        return (self.new_criteria == 1 and not self.upgrades) or (
+            self.new_criteria == 0 and len(self.upgrades) == 1
+        )
+
+
+@dataclass(frozen=True)
 class ItemScore:
     """The outcome of scoring one item.
 
@@ -87,9 +114,15 @@ class ItemScore:
     undecided: tuple[str, ...]
     statuses: dict[str, str]
     next_step: str | None
+    raise_to: NextStep | None = None
 
     def __hash__(self) -> int:
         return hash((self.item_number, self.score, self.count, self.met, self.partial))
+
+    @property
+    def one_more(self) -> bool:
+        """One more criterion met (or one partly met criterion fully met) would raise it."""
+        return self.raise_to is not None and self.raise_to.one_more
 
 
 @dataclass(frozen=True)
@@ -205,8 +238,9 @@ def score_item(
 ) -> ItemScore:
     """Score one item from criterion decisions (count rules) or a chosen level (anchor rules).
 
-    ``next_step`` is a plain-English sentence on what would raise the score by one step, or
-    ``None`` at the top score.
+    ``raise_to`` says what would raise the score by one step, as data (``None`` at the top
+    score or while the item cannot be scored); ``next_step`` is the plain-English sentence
+    for it, or for what is missing before the item can be scored.
     """
     statuses = effective_statuses(item, decisions)
     count = _count(item, statuses)
@@ -223,11 +257,16 @@ def score_item(
                 f"({', '.join(str(k) for k in sorted(anchors))})"
             )
         score = anchor_level
-        next_step = _anchor_next_step(anchors, score)
+        raise_to = _anchor_raise(anchors, score)
+        if score is None:
+            next_step = "Choose the level whose description fits this team best."
+        else:
+            next_step = raise_to.text if raise_to else None
     else:
         if anchor_level is not None:
             raise ValueError(f"item {item.number} is scored by counting criteria, not by a level")
         thresholds = rule.thresholds or {}
+        raise_to = None
         if undecided:
             score = None
             noun = "criterion" if len(undecided) == 1 else "criteria"
@@ -238,7 +277,8 @@ def score_item(
             )
         else:
             score = rule.score_for_count(count)
-            next_step = _count_next_step(item, thresholds, statuses, count, score)
+            raise_to = _count_raise(item, thresholds, statuses, count, score)
+            next_step = raise_to.text if raise_to else None
     return ItemScore(
         item_number=item.number,
         score=score,
@@ -249,46 +289,63 @@ def score_item(
         undecided=undecided,
         statuses=statuses,
         next_step=next_step,
+        raise_to=raise_to,
     )
 
 
-def _anchor_next_step(anchors: Mapping[int, str], score: int | None) -> str | None:
+def _anchor_raise(anchors: Mapping[int, str], score: int | None) -> NextStep | None:
     if score is None:
-        return "Choose the level whose description fits this team best."
+        return None
     higher = [level for level in sorted(anchors) if level > score]
     if not higher:
         return None
-    return f"To reach {higher[0]}: {anchors[higher[0]].strip()}"
+    anchor = anchors[higher[0]].strip()
+    return NextStep(
+        from_score=score, to_score=higher[0], anchor=anchor, text=f"To reach {higher[0]}: {anchor}"
+    )
 
 
-def _count_next_step(
+def _count_raise(
     item: Item,
     thresholds: Mapping[int, float],
     statuses: Mapping[str, str],
     count: float,
     score: int,
-) -> str | None:
+) -> NextStep | None:
     higher = sorted(level for level in thresholds if level > score)
     if not higher:
         return None
     target = higher[0]
     needed = _round(thresholds[target] - count)
     raise_text = f"would raise this item from {score} to {target}."
+
+    def step(new: int, upgrades: Sequence[str], text: str) -> NextStep:
+        return NextStep(
+            from_score=score,
+            to_score=target,
+            new_criteria=new,
+            candidates=tuple(not_met) if new else (),
+            upgrades=tuple(upgrades),
+            text=text,
+        )
+
     # Upgrading a partly met criterion is usually the smallest step, so it is offered first.
     upgrades = [
         (1.0 - c.partial.credit, c.letter)
         for c in item.criteria
         if statuses[c.letter] == PARTIAL and c.partial is not None
     ]
+    not_met = [c.letter for c in item.criteria if statuses[c.letter] == NOT_MET]
     for gain, letter in upgrades:
         if _round(gain) >= needed:
-            return f"Fully meeting criterion {letter} (now partly met) {raise_text}"
-    not_met = [c.letter for c in item.criteria if statuses[c.letter] == NOT_MET]
+            return step(
+                0, [letter], f"Fully meeting criterion {letter} (now partly met) {raise_text}"
+            )
     new = min(len(not_met), max(math.ceil(needed - 1e-9), 0))
     remaining = _round(needed - new)
     if remaining <= 0:
         noun = "criterion" if new == 1 else "criteria"
-        return f"{_count_word(new)} more {noun} met {raise_text}"
+        return step(new, [], f"{_count_word(new)} more {noun} met {raise_text}")
     # Every not-met criterion is needed and still not enough: add the largest upgrades.
     chosen: list[str] = []
     for gain, letter in sorted(upgrades, reverse=True):
@@ -298,9 +355,11 @@ def _count_next_step(
             break
     upgrade_text = f"fully meeting {_criteria_word(sorted(chosen), capital=False)} (now partly met)"
     if new == 0:
-        return f"{upgrade_text[0].upper()}{upgrade_text[1:]} {raise_text}"
+        return step(0, sorted(chosen), f"{upgrade_text[0].upper()}{upgrade_text[1:]} {raise_text}")
     noun = "criterion" if new == 1 else "criteria"
-    return f"{_count_word(new)} more {noun} met and {upgrade_text} {raise_text}"
+    return step(
+        new, sorted(chosen), f"{_count_word(new)} more {noun} met and {upgrade_text} {raise_text}"
+    )
 
 
 def band_for(scale: Scale, mean: float) -> Band:

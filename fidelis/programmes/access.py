@@ -1,4 +1,5 @@
-"""Who may see and change what. Every view decides access through this module.
+"""Who may see and change programmes, organisations, teams and people, and the user's
+scopes every app's own access rules are built on.
 
 Rules, in words:
 - A programme is visible to anyone with a role in it. Its lead manages it: its
@@ -14,18 +15,25 @@ Rules, in words:
 - A person's page is open to themselves, their programme leads, and the people who
   share a team or organisation with them.
 
-Denied is 404 for an object the user may not know exists, 403 otherwise.
+Denied is 404 for an object the user may not know exists, 403 otherwise. Views decide
+access only through the functions here and in each app's own access.py: `*_visible_to`
+(the rows a user may see, as a QuerySet to refine), `*_for_view` and `*_for_edit` (one
+object, or 404/403), and `can_*` (a yes or no for a page to show or hide a control).
 """
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import BooleanField, Case, CharField, F, Q, Value, When
 from django.http import Http404
 
 from fidelis.programmes.models import (
     REVIEWER_ROLES,
     TEAM_ROLES,
+    Invitation,
     Membership,
     Organisation,
     Programme,
@@ -41,16 +49,41 @@ PROGRAMME_WIDE_ORG_VIEWERS = frozenset({Role.LEAD, *REVIEWER_ROLES})
 
 @dataclass
 class Scopes:
-    """The user's memberships, indexed for fast checks (built once per request)."""
+    """The user's memberships, indexed for fast checks (read once per request)."""
 
     programme_roles: dict[int, set[str]] = field(default_factory=dict)
     team_roles: dict[int, set[str]] = field(default_factory=dict)
     organisation_roles: dict[int, set[str]] = field(default_factory=dict)
-    # organisation id -> programme id, team id -> organisation id (for team roles)
+    # team id -> organisation id, for the teams the user has a role in
     team_organisations: dict[int, int] = field(default_factory=dict)
+
+    def programmes_with(self, *roles: str) -> list[int]:
+        """Ids of the programmes where the user holds any of `roles` (any role if none)."""
+        wanted = set(roles)
+        return [p for p, held in self.programme_roles.items() if not wanted or held & wanted]
+
+    def teams_with(self, *roles: str) -> list[int]:
+        """Ids of the teams where the user holds any of `roles` (any team role if none)."""
+        wanted = set(roles) or TEAM_ROLES
+        return [t for t, held in self.team_roles.items() if held & wanted]
+
+    def organisations_with(self, *roles: str) -> list[int]:
+        """Ids of the organisations where the user holds any of `roles`."""
+        wanted = set(roles)
+        return [o for o, held in self.organisation_roles.items() if held & wanted]
+
+    def roles_in_programme(self, programme_id: int) -> set[str]:
+        return self.programme_roles.get(programme_id, set())
+
+    def roles_in_team(self, team_id: int) -> set[str]:
+        return self.team_roles.get(team_id, set())
+
+    def roles_in_organisation(self, organisation_id: int) -> set[str]:
+        return self.organisation_roles.get(organisation_id, set())
 
 
 def scopes(user) -> Scopes:
+    """The user's scopes, read from the database once and kept on the user object."""
     cached = getattr(user, "_fidelis_scopes", None)
     if cached is not None:
         return cached
@@ -77,14 +110,33 @@ def forget(user) -> None:
 
 
 def roles_in(user, programme: Programme) -> set[str]:
-    return scopes(user).programme_roles.get(programme.pk, set())
+    return scopes(user).roles_in_programme(programme.pk)
 
 
 def has_role(user, programme: Programme, *roles: str) -> bool:
     return bool(roles_in(user, programme) & set(roles))
 
 
+def is_lead(user, programme: Programme) -> bool:
+    """The programme's lead, or a Fidelis administrator (who acts as every lead)."""
+    return user.is_authenticated and (user.is_superuser or has_role(user, programme, Role.LEAD))
+
+
+def sees_pseudonyms_only(user, programme: Programme) -> bool:
+    """Evaluators work with pseudonymised data, even where named benchmarking is on."""
+    return has_role(user, programme, Role.EVALUATOR)
+
+
 # Programmes -------------------------------------------------------------------------------
+
+
+def programmes_visible_to(user, queryset=None):
+    queryset = Programme.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(pk__in=scopes(user).programmes_with())
 
 
 def can_view_programme(user, programme: Programme) -> bool:
@@ -97,139 +149,7 @@ def can_create_programme(user) -> bool:
 
 
 def can_manage_programme(user, programme: Programme) -> bool:
-    return user.is_authenticated and (user.is_superuser or has_role(user, programme, Role.LEAD))
-
-
-# Teams ------------------------------------------------------------------------------------
-
-
-def teams_visible_to(user, queryset=None):
-    queryset = Team.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    s = scopes(user)
-    wide = [p for p, roles in s.programme_roles.items() if roles & PROGRAMME_WIDE_TEAM_VIEWERS]
-    own = [t for t, roles in s.team_roles.items() if roles & TEAM_ROLES]
-    sponsored = [o for o, roles in s.organisation_roles.items() if Role.SPONSOR in roles]
-    return queryset.filter(
-        Q(organisation__programme_id__in=wide) | Q(pk__in=own) | Q(organisation_id__in=sponsored)
-    )
-
-
-def can_view_team(user, team: Team) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    s = scopes(user)
-    programme_id = team.organisation.programme_id
-    return bool(
-        s.programme_roles.get(programme_id, set()) & PROGRAMME_WIDE_TEAM_VIEWERS
-        or s.team_roles.get(team.pk)
-        or Role.SPONSOR in s.organisation_roles.get(team.organisation_id, set())
-    )
-
-
-def can_edit_team(user, team: Team) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or has_role(user, team.organisation.programme, Role.LEAD):
-        return True
-    return Role.TEAM_MANAGER in scopes(user).team_roles.get(team.pk, set())
-
-
-def team_label(user, team: Team) -> str:
-    """The name the user may see for a team: its real name or its pseudonym."""
-    if (
-        team.organisation.programme.named_benchmarking
-        and can_view_programme(user, team.organisation.programme)
-        and not has_role(user, team.organisation.programme, Role.EVALUATOR)
-    ):
-        return team.name
-    if can_view_team(user, team):
-        return team.name
-    return team.pseudonym
-
-
-# Organisations ----------------------------------------------------------------------------
-
-
-def organisations_visible_to(user, queryset=None):
-    queryset = Organisation.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    s = scopes(user)
-    wide = [p for p, roles in s.programme_roles.items() if roles & PROGRAMME_WIDE_ORG_VIEWERS]
-    sponsored = [o for o, roles in s.organisation_roles.items() if Role.SPONSOR in roles]
-    via_team = list(s.team_organisations.values())
-    return queryset.filter(Q(programme_id__in=wide) | Q(pk__in=[*sponsored, *via_team]))
-
-
-def can_view_organisation(user, organisation: Organisation) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    s = scopes(user)
-    return bool(
-        s.programme_roles.get(organisation.programme_id, set()) & PROGRAMME_WIDE_ORG_VIEWERS
-        or Role.SPONSOR in s.organisation_roles.get(organisation.pk, set())
-        or organisation.pk in s.team_organisations.values()
-    )
-
-
-# People -----------------------------------------------------------------------------------
-
-
-def memberships_visible_to(user, queryset=None):
-    """Memberships (and so people) the user may see listed."""
-    queryset = Membership.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    s = scopes(user)
-    led = [p for p, roles in s.programme_roles.items() if Role.LEAD in roles]
-    teams = list(s.team_roles)
-    organisations = [o for o, roles in s.organisation_roles.items() if Role.SPONSOR in roles]
-    team_orgs = list(s.team_organisations.values())
-    return queryset.filter(
-        Q(user=user)
-        | Q(programme_id__in=led)
-        | Q(team_id__in=teams)
-        | Q(team__organisation_id__in=organisations)
-        # Team staff can see who sponsors their organisation.
-        | Q(organisation_id__in=[*organisations, *team_orgs])
-    )
-
-
-def can_view_person(user, person) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.pk == person.pk:
-        return True
-    return memberships_visible_to(user).filter(user=person).exists()
-
-
-# Scales -----------------------------------------------------------------------------------
-
-
-def scales_visible_to(user, queryset):
-    """Demonstration scales are open to every signed-in user. A licensed scale (a
-    programme's own copy of the CORE scale, say) is open only to people in a programme that
-    uses it; administrators see every scale and assign them to programmes."""
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(Q(demonstration=True) | Q(programmes__memberships__user=user)).distinct()
-
-
-# Lookups for views: 404 when the object must stay unknown, 403 when it is known -------------
+    return is_lead(user, programme)
 
 
 def programme_for_view(user, slug: str) -> Programme:
@@ -244,6 +164,115 @@ def programme_for_management(user, slug: str) -> Programme:
     if not can_manage_programme(user, programme):
         raise PermissionDenied("Only the programme lead can do this.")
     return programme
+
+
+def require_programme_creator(user) -> None:
+    if not can_create_programme(user):
+        raise PermissionDenied("Only a Fidelis administrator can start a programme.")
+
+
+def managed_programmes(user):
+    """The programmes the user leads (every programme, for an administrator)."""
+    visible = programmes_visible_to(user)
+    if user.is_superuser:
+        return visible
+    return visible.filter(pk__in=scopes(user).programmes_with(Role.LEAD))
+
+
+def timepoint_for_management(user, slug: str, timepoint_id: int):
+    programme = programme_for_management(user, slug)
+    timepoint = programme.timepoints.filter(pk=timepoint_id).first()
+    if timepoint is None:
+        raise Http404("No such timepoint")
+    return timepoint
+
+
+# Teams ------------------------------------------------------------------------------------
+
+
+def _team_filter(user) -> Q:
+    s = scopes(user)
+    return (
+        Q(organisation__programme_id__in=s.programmes_with(*PROGRAMME_WIDE_TEAM_VIEWERS))
+        | Q(pk__in=s.teams_with())
+        | Q(organisation_id__in=s.organisations_with(Role.SPONSOR))
+    )
+
+
+def teams_visible_to(user, queryset=None):
+    """Teams whose own page (name, people, results) the user may open."""
+    queryset = Team.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(_team_filter(user))
+
+
+def can_view_team(user, team: Team) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    s = scopes(user)
+    return bool(
+        s.roles_in_programme(team.organisation.programme_id) & PROGRAMME_WIDE_TEAM_VIEWERS
+        or s.roles_in_team(team.pk)
+        or Role.SPONSOR in s.roles_in_organisation(team.organisation_id)
+    )
+
+
+def can_edit_team(user, team: Team) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_lead(user, team.organisation.programme):
+        return True
+    return Role.TEAM_MANAGER in scopes(user).roles_in_team(team.pk)
+
+
+def can_move_team(user, team: Team) -> bool:
+    """Renaming a team or moving it to another organisation is the lead's decision."""
+    return is_lead(user, team.organisation.programme)
+
+
+def shows_names(user, programme: Programme) -> bool:
+    """Whether the user sees every team in the programme by name in comparisons."""
+    return (
+        programme.named_benchmarking
+        and can_view_programme(user, programme)
+        and not sees_pseudonyms_only(user, programme)
+    )
+
+
+def team_label(user, team: Team) -> str:
+    """The name the user may see for a team: its real name or its pseudonym."""
+    if shows_names(user, team.organisation.programme) or can_view_team(user, team):
+        return team.name
+    return team.pseudonym
+
+
+def teams_listed_for(user, programme: Programme):
+    """Every team in the programme as the user may see it listed: annotated with `open`
+    (the user may open its page) and `label` (its name or its pseudonym), the user's own
+    teams first and then by label, so a long list pages in the database."""
+    teams = Team.objects.filter(organisation__programme=programme)
+    if user.is_superuser:
+        opened = Q(pk__isnull=False)
+    elif user.is_authenticated:
+        opened = _team_filter(user)
+    else:
+        opened = Q(pk__in=[])
+    named = shows_names(user, programme)
+    return teams.annotate(
+        open=Case(
+            When(opened, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+        label=Case(
+            When(opened, then=F("name")),
+            default=F("name") if named else F("pseudonym"),
+            output_field=CharField(),
+        ),
+    ).order_by("-open", "label", "pk")
 
 
 def team_for_view(user, programme_slug: str, team_slug: str) -> Team:
@@ -264,6 +293,35 @@ def team_for_edit(user, programme_slug: str, team_slug: str) -> Team:
     return team
 
 
+# Organisations ----------------------------------------------------------------------------
+
+
+def organisations_visible_to(user, queryset=None):
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    s = scopes(user)
+    return queryset.filter(
+        Q(programme_id__in=s.programmes_with(*PROGRAMME_WIDE_ORG_VIEWERS))
+        | Q(pk__in=[*s.organisations_with(Role.SPONSOR), *s.team_organisations.values()])
+    )
+
+
+def can_view_organisation(user, organisation: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    s = scopes(user)
+    return bool(
+        s.roles_in_programme(organisation.programme_id) & PROGRAMME_WIDE_ORG_VIEWERS
+        or Role.SPONSOR in s.roles_in_organisation(organisation.pk)
+        or organisation.pk in s.team_organisations.values()
+    )
+
+
 def organisation_for_view(user, programme_slug: str, organisation_slug: str) -> Organisation:
     organisation = (
         Organisation.objects.select_related("programme")
@@ -282,134 +340,81 @@ def organisation_for_edit(user, programme_slug: str, organisation_slug: str) -> 
     return organisation
 
 
-def person_for_view(user, person_id: int):
-    from django.contrib.auth import get_user_model
+def organisation_teams_for(user, organisation: Organisation) -> tuple[list[Team], int]:
+    """The organisation's teams the user may see listed there, and how many others take
+    part. Listing a trust's other teams, even by pseudonym, would tell its staff which
+    pseudonyms are their neighbours, so those are only counted."""
+    programme = organisation.programme
+    shown, hidden = [], 0
+    for team in organisation.teams.select_related("organisation__programme"):
+        if can_view_team(user, team) or shows_names(user, programme):
+            shown.append(team)
+        else:
+            hidden += 1
+    return shown, hidden
 
+
+# People -----------------------------------------------------------------------------------
+
+
+def memberships_visible_to(user, queryset=None):
+    """Memberships (and so people) the user may see listed."""
+    queryset = Membership.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    s = scopes(user)
+    sponsored = s.organisations_with(Role.SPONSOR)
+    return queryset.filter(
+        Q(user=user)
+        | Q(programme_id__in=s.programmes_with(Role.LEAD))
+        | Q(team_id__in=list(s.team_roles))
+        | Q(team__organisation_id__in=sponsored)
+        # Team staff can see who sponsors their organisation.
+        | Q(organisation_id__in=[*sponsored, *s.team_organisations.values()])
+    )
+
+
+def can_view_person(user, person) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.pk == person.pk:
+        return True
+    return memberships_visible_to(user).filter(user=person).exists()
+
+
+def person_for_view(user, person_id: int):
     person = get_user_model().objects.filter(pk=person_id).first()
     if person is None or not can_view_person(user, person):
         raise Http404("No such person")
     return person
 
 
-# Reviews ----------------------------------------------------------------------------------
-#
-# - The programme lead sees every review. Panel members see the reviews they are on.
-# - A team's facilitators and managers see its reviews being planned and prepared (the
-#   date, the panel, the checklist of what to send) but no rating before finalising.
-# - Everyone else who may open the team's page (team members, senior sponsors, reviewers
-#   not on the panel) sees a review only once it is finalised.
-# - Independent ratings are blind: a panel member sees only their own until they submit.
+def reviewers_in(programme: Programme):
+    """The people who may sit on the programme's review panels."""
+    ids = programme.memberships.filter(role__in=sorted(REVIEWER_ROLES)).values("user_id")
+    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name")
 
 
-def _on_panel(user, review) -> bool:
-    return any(member.user_id == user.pk for member in review.panel.all())
+# Invitations ------------------------------------------------------------------------------
 
 
-def reviews_visible_to(user, queryset=None):
-    from fidelis.reviews.models import Review, Status
-
-    queryset = Review.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    s = scopes(user)
-    led = [p for p, roles in s.programme_roles.items() if Role.LEAD in roles]
-    close_teams = [
-        t for t, roles in s.team_roles.items() if roles & {Role.FACILITATOR, Role.TEAM_MANAGER}
-    ]
-    return queryset.filter(
-        Q(team__organisation__programme_id__in=led)
-        | Q(panel__user=user)
-        | Q(team_id__in=close_teams)
-        | Q(status=Status.FINALISED, team__in=teams_visible_to(user, Team.objects.all()))
-    ).distinct()
-
-
-def can_view_review(user, review) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or has_role(user, review.team.organisation.programme, Role.LEAD):
-        return True
-    if _on_panel(user, review):
-        return True
-    roles = scopes(user).team_roles.get(review.team_id, set())
-    if roles & {Role.FACILITATOR, Role.TEAM_MANAGER}:
-        return True
-    return review.is_finalised and can_view_team(user, review.team)
-
-
-def can_manage_review(user, review) -> bool:
-    """Plan, prepare and move the review through its stages: the lead and the panel."""
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_superuser
-        or has_role(user, review.team.organisation.programme, Role.LEAD)
-        or _on_panel(user, review)
-    )
-
-
-def panel_place(user, review):
-    for member in review.panel.all():
-        if member.user_id == user.pk:
-            return member
-    return None
-
-
-def can_rate(user, review) -> bool:
-    from fidelis.reviews.models import Status
-
-    place = panel_place(user, review)
-    return place is not None and not place.has_submitted and review.status == Status.RATING
-
-
-def can_see_all_ratings(user, review) -> bool:
-    """Blind rating: others' independent ratings stay hidden until you submit your own."""
-    from fidelis.reviews.models import Status
-
-    if not can_view_review(user, review):
-        return False
-    place = panel_place(user, review)
-    if place is not None:
-        return place.has_submitted or review.has_reached(Status.CONSENSUS)
-    return user.is_superuser or has_role(user, review.team.organisation.programme, Role.LEAD)
-
-
-def can_edit_consensus(user, review) -> bool:
-    from fidelis.reviews.models import Status
-
-    return review.status in (Status.CONSENSUS, Status.REPORT) and can_manage_review(user, review)
-
-
-def can_view_report(user, review) -> bool:
-    if review.is_finalised:
-        return can_view_review(user, review)
-    return can_manage_review(user, review)
-
-
-def can_amend(user, review) -> bool:
-    return review.is_finalised and can_manage_review(user, review)
-
-
-def review_for_view(user, review_id: int):
-    from fidelis.reviews.models import Review
-
-    review = (
-        Review.objects.select_related(
-            "team__organisation__programme", "timepoint", "scale", "finalised_by"
-        )
-        .prefetch_related("panel__user")
-        .filter(pk=review_id)
+def invitation_for_acceptance(token: str) -> Invitation:
+    """Anyone holding the emailed link may open it: the token is the permission."""
+    invitation = (
+        Invitation.objects.select_related("programme", "team", "organisation")
+        .filter(token=token)
         .first()
     )
-    if review is None or not can_view_review(user, review):
-        raise Http404("No such review")
-    return review
+    if invitation is None:
+        raise Http404("No such invitation")
+    return invitation
 
 
-def review_for_management(user, review_id: int):
-    review = review_for_view(user, review_id)
-    if not can_manage_review(user, review):
-        raise PermissionDenied("Only the programme lead and the review panel can do this.")
-    return review
+def invitation_for_management(user, slug: str, invitation_id: int) -> Invitation:
+    programme = programme_for_management(user, slug)
+    invitation = programme.invitations.filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    return invitation

@@ -1,21 +1,52 @@
-"""Writes that touch several models or have side effects (emails)."""
+"""Every write to programmes, organisations, teams, timepoints, roles and invitations.
+
+Each action checks its own input (the programme's rules and the free-text rules of
+fidelis.validators) and raises ValidationError naming the field at fault before it writes
+anything, so a form, a command or an API reaches the same rules. Forms only convert what
+was typed and show these messages.
+"""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from fidelis.programmes import access
 from fidelis.programmes.models import (
+    ORGANISATION_ROLES,
+    TEAM_ROLES,
     Invitation,
     Membership,
     Organisation,
     Programme,
+    ReviewTimepoint,
     Role,
     Team,
     next_pseudonym,
 )
 from fidelis.programmes.tasks import send_invitation_email
+from fidelis.validators import check_text
+
+MAX_LENGTH_MONTHS = 60
+MAX_STAFF = 500
+
+
+def _refuse(field: str, message: str):
+    raise ValidationError({field: [message]})
+
+
+def _check_programme(*, length_months: int, description: str, name: str) -> None:
+    check_text(name=name, description=description)
+    if not 1 <= length_months <= MAX_LENGTH_MONTHS:
+        _refuse("length_months", f"Enter a length from 1 to {MAX_LENGTH_MONTHS} months.")
+
+
+def _scale_is_used(programme: Programme) -> bool:
+    """Reviews sit above programmes: their use of the scale is read through the reverse
+    relation they declare on Team ("reviews"), not by importing them."""
+    return Team.objects.filter(organisation__programme=programme, reviews__isnull=False).exists()
 
 
 @transaction.atomic
@@ -30,6 +61,11 @@ def create_programme(
     named_benchmarking: bool = False,
     description: str = "",
 ) -> Programme:
+    _check_programme(length_months=length_months, description=description, name=name)
+    if slugify(slug) != slug or not slug:
+        _refuse("slug", "Use lowercase letters, numbers and hyphens only.")
+    if Programme.objects.filter(slug=slug).exists():
+        _refuse("slug", "Another programme already uses this short name.")
     programme = Programme.objects.create(
         name=name,
         slug=slug,
@@ -46,19 +82,128 @@ def create_programme(
 
 
 @transaction.atomic
-def add_timepoint(*, programme: Programme, label: str, month: int):
-    from fidelis.programmes.models import ReviewTimepoint
-
-    return ReviewTimepoint.objects.create(
-        programme=programme, key=slugify(label)[:30], label=label, month=month, order=month
+def update_programme(
+    *,
+    programme: Programme,
+    name: str,
+    start_date,
+    length_months: int,
+    scale,
+    named_benchmarking: bool,
+    description: str,
+) -> Programme:
+    """Change a programme's details. Its scale is fixed once a review has used it: results
+    must stay comparable."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    _check_programme(length_months=length_months, description=description, name=name)
+    if scale != programme.scale and _scale_is_used(programme):
+        _refuse(
+            "scale",
+            "Reviews in this programme already use its scale, so it cannot change: "
+            "results must stay comparable.",
+        )
+    programme.name = name
+    programme.start_date = start_date
+    programme.length_months = length_months
+    programme.scale = scale
+    programme.named_benchmarking = named_benchmarking
+    programme.description = description
+    programme.save(
+        update_fields=[
+            "name",
+            "start_date",
+            "length_months",
+            "scale",
+            "named_benchmarking",
+            "description",
+        ]
     )
+    return programme
+
+
+@transaction.atomic
+def add_timepoint(*, programme: Programme, label: str, month: int) -> ReviewTimepoint:
+    label = label.strip()
+    check_text(label=label)
+    key = slugify(label)[:30]
+    if not key:
+        _refuse("label", "Enter a name with at least one letter or number.")
+    if (
+        ReviewTimepoint.objects.filter(programme=programme)
+        .filter(Q(key=key) | Q(label__iexact=label))
+        .exists()
+    ):
+        _refuse("label", "The programme already has a timepoint with this name.")
+    if month > programme.length_months + 24:
+        _refuse("month", "Enter a month within two years of the programme's end.")
+    return ReviewTimepoint.objects.create(
+        programme=programme, key=key, label=label, month=month, order=month
+    )
+
+
+class TimepointInUse(ValueError):
+    """A timepoint with reviews was about to be removed."""
+
+
+@transaction.atomic
+def remove_timepoint(*, timepoint: ReviewTimepoint) -> None:
+    if timepoint.reviews.exists():
+        raise TimepointInUse(f"'{timepoint.label}' has reviews, so it cannot be removed.")
+    timepoint.delete()
+
+
+def _organisation_name(programme: Programme, name: str, instance=None) -> str:
+    name = name.strip()
+    check_text(name=name)
+    slug = slugify(name)
+    if not slug:
+        _refuse("name", "Enter a name with at least one letter or number.")
+    clash = Organisation.objects.filter(programme=programme, slug=slug)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        _refuse("name", "An organisation with this name is already in the programme.")
+    return name
 
 
 @transaction.atomic
 def create_organisation(*, programme: Programme, name: str, ods_code: str = "") -> Organisation:
+    name = _organisation_name(programme, name)
+    check_text(ods_code=ods_code)
     return Organisation.objects.create(
         programme=programme, name=name, slug=slugify(name), ods_code=ods_code
     )
+
+
+@transaction.atomic
+def update_organisation(*, organisation: Organisation, name: str, ods_code: str) -> Organisation:
+    """Rename an organisation (its web address follows the name) or change its ODS code."""
+    name = _organisation_name(organisation.programme, name, instance=organisation)
+    check_text(ods_code=ods_code)
+    organisation.name = name
+    organisation.slug = slugify(name)
+    organisation.ods_code = ods_code
+    organisation.save(update_fields=["name", "slug", "ods_code"])
+    return organisation
+
+
+def _team_details(programme: Programme, *, name, area_served, staff_count, instance=None) -> str:
+    check_text(area_served=area_served)
+    if staff_count is not None and not 0 <= staff_count <= MAX_STAFF:
+        _refuse("staff_count", f"Enter the number of staff in the team, {MAX_STAFF} or fewer.")
+    if name is None:
+        return name
+    name = name.strip()
+    check_text(name=name)
+    slug = slugify(name)
+    if not slug:
+        _refuse("name", "Enter a name with at least one letter or number.")
+    clash = Team.objects.in_programme(programme).filter(slug=slug)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        _refuse("name", "A team with this name is already in the programme.")
+    return name
 
 
 @transaction.atomic
@@ -72,6 +217,9 @@ def create_team(
 ) -> Team:
     # Lock the programme row so two teams created at once cannot take the same pseudonym.
     Programme.objects.select_for_update().get(pk=organisation.programme_id)
+    name = _team_details(
+        organisation.programme, name=name, area_served=area_served, staff_count=staff_count
+    )
     return Team.objects.create(
         organisation=organisation,
         name=name,
@@ -80,6 +228,36 @@ def create_team(
         area_served=area_served,
         staff_count=staff_count,
     )
+
+
+@transaction.atomic
+def update_team(
+    *,
+    team: Team,
+    area_served: str,
+    staff_count: int | None,
+    name: str | None = None,
+    organisation: Organisation | None = None,
+) -> Team:
+    """Change a team's details. `name` and `organisation` are left as they are when None
+    (the team's managers change the rest; renaming and moving are the lead's)."""
+    programme = team.organisation.programme
+    name = _team_details(
+        programme, name=name, area_served=area_served, staff_count=staff_count, instance=team
+    )
+    if organisation is not None and organisation.programme_id != programme.pk:
+        _refuse("organisation", "Choose an organisation in this programme.")
+    fields = ["area_served", "staff_count"]
+    team.area_served = area_served
+    team.staff_count = staff_count
+    if name is not None:
+        team.name, team.slug = name, slugify(name)
+        fields += ["name", "slug"]
+    if organisation is not None:
+        team.organisation = organisation
+        fields.append("organisation")
+    team.save(update_fields=fields)
+    return team
 
 
 def grant_role(
@@ -107,17 +285,31 @@ def invite(
     team: Team | None = None,
     organisation: Organisation | None = None,
     message: str = "",
+    base_url: str | None = None,
 ) -> Invitation:
+    """Invite someone to a role; the email (sent once the invitation is saved) carries a
+    link under `base_url`, the address the person reached Fidelis on."""
+    check_text(message=message)
+    if role not in Role.values:
+        _refuse("role", "Choose a role.")
+    if role in TEAM_ROLES and (team is None or team.organisation.programme_id != programme.pk):
+        _refuse("team", f"Choose the team this {Role(role).label.lower()} works with.")
+    if role in ORGANISATION_ROLES and (
+        organisation is None or organisation.programme_id != programme.pk
+    ):
+        _refuse("organisation", "Choose the organisation this sponsor belongs to.")
     invitation = Invitation.objects.create(
         programme=programme,
-        email=email,
+        email=email.strip().lower(),
         role=role,
-        team=team,
-        organisation=organisation,
+        team=team if role in TEAM_ROLES else None,
+        organisation=organisation if role in ORGANISATION_ROLES else None,
         invited_by=invited_by,
     )
     transaction.on_commit(
-        lambda: send_invitation_email.enqueue(invitation_id=invitation.pk, message=message)
+        lambda: send_invitation_email.enqueue(
+            invitation_id=invitation.pk, message=message, base_url=base_url
+        )
     )
     return invitation
 
@@ -137,6 +329,16 @@ def accept_invitation(
     if not invitation.is_pending:
         raise ValueError("This invitation has already been used or has expired.")
     if user is None:
+        check_text(first_name=first_name, last_name=last_name, username=username)
+        User = get_user_model()
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                f"An account already uses {invitation.email}. Sign in to it, then open the "
+                "invitation link again to add the role."
+            )
+        username = username.strip()
+        if User.objects.filter(username__iexact=username).exists():
+            _refuse("username", "That username is taken. Choose another.")
         user = get_user_model().objects.create_user(
             username=username,
             email=invitation.email,

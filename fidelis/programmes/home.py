@@ -1,33 +1,15 @@
-"""What each role should do next: the sections of the signed-in home page."""
+"""The programmes' part of the home page: one section per role a person holds in a
+programme, with the programme's own next steps. Later apps add theirs to these sections
+(settings.FIDELIS_HOME lists the contributions in order)."""
 
 import datetime
-from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 
+from fidelis.pages import HomePage, Link, Section
+from fidelis.programmes import access
 from fidelis.programmes.models import Invitation, Membership, Programme, Role, Team
-
-
-@dataclass
-class Link:
-    text: str
-    href: str
-    meta: str = ""
-
-
-@dataclass
-class Section:
-    """One panel of the home page: a role in a programme, and its next steps."""
-
-    role: str
-    title: str
-    programme: Programme
-    intro: str = ""
-    next_steps: list[Link] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    facts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def next_timepoint(programme: Programme, today: datetime.date):
@@ -37,14 +19,14 @@ def next_timepoint(programme: Programme, today: datetime.date):
     return None
 
 
-def sections_for(user) -> list[Section]:
+def sections(page: HomePage) -> None:
+    """Add a section for each role the user holds in each programme."""
     memberships = list(
-        Membership.objects.filter(user=user)
+        Membership.objects.filter(user=page.user)
         .select_related("programme", "team__organisation__programme", "organisation")
         .prefetch_related("programme__timepoints")
         .order_by("programme__name", "role")
     )
-    today = timezone.localdate()
     builders = {
         Role.LEAD: _lead,
         Role.FACILITATOR: _facilitator,
@@ -58,10 +40,26 @@ def sections_for(user) -> list[Section]:
     grouped: dict[tuple[int, str], list[Membership]] = {}
     for membership in memberships:
         grouped.setdefault((membership.programme_id, membership.role), []).append(membership)
-    sections = []
     for (_, role), group in grouped.items():
-        sections.append(builders[role](user, group, today))
-    return sections
+        section = builders[role](page.user, group, page.today)
+        section.memberships = group
+        page.sections.append(section)
+
+
+def navigation(user) -> list[Link]:
+    """Header links: the user's programmes (three at most) and, for a lead, its people."""
+    links = []
+    programmes = list(access.programmes_visible_to(user).only("slug", "name")[:3])
+    for programme in programmes:
+        links.append(
+            Link(
+                programme.name if len(programmes) > 1 else "Programme",
+                programme.get_absolute_url(),
+            )
+        )
+        if access.can_manage_programme(user, programme):
+            links.append(Link("People", reverse("people", args=[programme.slug])))
+    return links
 
 
 def _timeline_fact(programme: Programme, today) -> tuple[str, str]:
@@ -69,14 +67,6 @@ def _timeline_fact(programme: Programme, today) -> tuple[str, str]:
     if upcoming is None:
         return ("Review timeline", "All review timepoints have passed")
     return ("Review timeline", f"Next: {upcoming.label}, due {upcoming.due_date:%-d %B %Y}")
-
-
-def _extend(section: Section, role: str, user, group) -> Section:
-    """Let later parts of Fidelis (reviews, plans) add their own next steps."""
-    from fidelis.reviews.home import extend_section
-
-    extend_section(section, role, user, group)
-    return section
 
 
 def _lead(user, group, today) -> Section:
@@ -114,12 +104,10 @@ def _lead(user, group, today) -> Section:
                 "This team has no facilitator yet.",
             )
         )
-    return _extend(section, Role.LEAD, user, group)
+    return section
 
 
 def _role_filter(role):
-    from django.db.models import Q
-
     return Q(memberships__role=role)
 
 
@@ -140,7 +128,7 @@ def _facilitator(user, group, today) -> Section:
                 membership.team.organisation.name,
             )
         )
-    return _extend(section, Role.FACILITATOR, user, group)
+    return section
 
 
 def _reviewer(user, group, today) -> Section:
@@ -154,7 +142,7 @@ def _reviewer(user, group, today) -> Section:
         facts=[_timeline_fact(programme, today)],
         links=[Link("Teams in the programme", programme.get_absolute_url())],
     )
-    return _extend(section, group[0].role, user, group)
+    return section
 
 
 def _team_person(user, group, today) -> Section:
@@ -185,7 +173,7 @@ def _team_person(user, group, today) -> Section:
                 "Reviewers and benchmarks use the team's size and the area it serves.",
             )
         )
-    return _extend(section, membership.role, user, group)
+    return section
 
 
 def _sponsor(user, group, today) -> Section:
@@ -202,7 +190,7 @@ def _sponsor(user, group, today) -> Section:
     )
     for team in organisation.teams.all():
         section.links.append(Link(team.name, team.get_absolute_url()))
-    return _extend(section, Role.SPONSOR, user, group)
+    return section
 
 
 def _evaluator(user, group, today) -> Section:
@@ -216,4 +204,4 @@ def _evaluator(user, group, today) -> Section:
         facts=[("Teams taking part", str(teams)), _timeline_fact(programme, today)],
         links=[Link("Programme overview (pseudonymised)", programme.get_absolute_url())],
     )
-    return _extend(section, Role.EVALUATOR, user, group)
+    return section

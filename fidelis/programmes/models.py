@@ -1,9 +1,11 @@
 """Programmes, the organisations and teams in them, and the roles people hold."""
 
 import datetime
+import random
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -38,15 +40,6 @@ def scope_of(role: str) -> str:
     return "programme"
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(memberships__user=user).distinct()
-
-
 class Programme(models.Model):
     """A service improvement programme: a set of teams working to one fidelity scale."""
 
@@ -70,8 +63,6 @@ class Programme(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ProgrammeQuerySet.as_manager()
-
     class Meta:
         ordering = ["-start_date", "name"]
 
@@ -84,6 +75,41 @@ class Programme(models.Model):
     @property
     def end_date(self) -> datetime.date:
         return add_months(self.start_date, self.length_months)
+
+    def people(self, search: str = ""):
+        """Everyone with a role in the programme, by name; `search` narrows by any part of
+        their name, username or email."""
+        users = (
+            get_user_model()
+            .objects.filter(pk__in=self.memberships.values("user_id"))
+            .order_by("first_name", "last_name", "username")
+        )
+        for word in search.split():
+            users = users.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(username__icontains=word)
+                | Q(email__icontains=word)
+            )
+        return users
+
+    def roles_by_person(self, users) -> dict[int, list[str]]:
+        """{user id: ["Team manager (Ashby Crisis Resolution Team)", ...]} for `users`."""
+        roles: dict[int, list[str]] = {}
+        for membership in (
+            self.memberships.filter(user__in=[u.pk for u in users])
+            .select_related("team", "organisation", "programme")
+            .order_by("role")
+        ):
+            where = (
+                f" ({membership.scope_label})"
+                if membership.team_id or membership.organisation_id
+                else ""
+            )
+            roles.setdefault(membership.user_id, []).append(
+                f"{membership.get_role_display()}{where}"
+            )
+        return roles
 
     def create_default_timepoints(self) -> None:
         for order, (key, label, months) in enumerate(
@@ -128,13 +154,6 @@ class ReviewTimepoint(models.Model):
         return add_months(self.programme.start_date, self.month)
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from fidelis.programmes import access
-
-        return access.organisations_visible_to(user, self)
-
-
 class Organisation(models.Model):
     """An NHS trust or other provider whose crisis teams take part in a programme."""
 
@@ -144,8 +163,6 @@ class Organisation(models.Model):
     ods_code = SafeCharField(
         "ODS code", max_length=10, blank=True, help_text="The organisation's NHS ODS code."
     )
-
-    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -161,12 +178,6 @@ class Organisation(models.Model):
 
 
 class TeamQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Teams whose own page (name, people, results) the user may open."""
-        from fidelis.programmes import access
-
-        return access.teams_visible_to(user, self)
-
     def in_programme(self, programme):
         return self.filter(organisation__programme=programme)
 
@@ -221,8 +232,6 @@ def next_pseudonym(programme: Programme, rng=None) -> str:
     pseudonyms would follow the order teams were entered (trust by trust, alphabetically)
     and let people match them to real teams.
     """
-    import random
-
     rng = rng or random.SystemRandom()
     used = set(Team.objects.in_programme(programme).values_list("pseudonym", flat=True))
     pool_size = max(26, 2 * (len(used) + 1))
@@ -230,14 +239,24 @@ def next_pseudonym(programme: Programme, rng=None) -> str:
     return rng.choice(free)
 
 
-class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from fidelis.programmes import access
+class ScopedRole(models.Model):
+    """A role held, or offered, in a programme, one of its organisations or one of its
+    teams: what memberships and invitations have in common."""
 
-        return access.memberships_visible_to(user, self)
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_label(self) -> str:
+        """Where the role applies: the team's, the organisation's or the programme's name."""
+        if self.team_id:
+            return self.team.name
+        if self.organisation_id:
+            return self.organisation.name
+        return self.programme.name
 
 
-class Membership(models.Model):
+class Membership(ScopedRole):
     """A role a person holds in a programme, an organisation or a team."""
 
     user = models.ForeignKey(
@@ -252,8 +271,6 @@ class Membership(models.Model):
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme", "role"]
@@ -279,14 +296,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()} ({self.scope_label})"
 
-    @property
-    def scope_label(self) -> str:
-        if self.team_id:
-            return self.team.name
-        if self.organisation_id:
-            return self.organisation.name
-        return self.programme.name
-
 
 def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
@@ -301,7 +310,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class Invitation(models.Model):
+class Invitation(ScopedRole):
     """An emailed invitation to hold a role; its link lets the person set a password."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
@@ -346,11 +355,3 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "Expired"
         return "Waiting"
-
-    @property
-    def scope_label(self) -> str:
-        if self.team_id:
-            return self.team.name
-        if self.organisation_id:
-            return self.organisation.name
-        return self.programme.name

@@ -5,15 +5,20 @@ from django.core.mail import send_mail
 from django.template import engines
 from django_tasks import task
 
+from fidelis.programmes.models import Invitation
+
 
 @task()
-def send_invitation_email(*, invitation_id: int, message: str = "") -> None:
-    from fidelis.programmes.models import Invitation
-
+def send_invitation_email(
+    *, invitation_id: int, message: str = "", base_url: str | None = None
+) -> None:
+    """Email an invitation. Its link starts with FIDELIS_BASE_URL when that is set, or else
+    with the address the lead was using when they sent it (`base_url`), so a demo served
+    on another port sends links to that port."""
     invitation = Invitation.objects.select_related(
         "programme", "team", "organisation", "invited_by"
     ).get(pk=invitation_id)
-    base = getattr(settings, "FIDELIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base = (settings.FIDELIS_BASE_URL or base_url or "http://127.0.0.1:8000").rstrip("/")
     # Plain-text email: Django's engine with autoescaping off, so "&" stays "&".
     body = (
         engines["django"]

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.forms.models import model_to_dict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fidelis.forms import error_list
+from fidelis.pages import breadcrumbs, contributions, paginate
 from fidelis.programmes import access, actions
 from fidelis.programmes.forms import (
     AcceptInvitationForm,
@@ -18,74 +19,77 @@ from fidelis.programmes.forms import (
     TeamForm,
     TimepointForm,
 )
-from fidelis.programmes.home import sections_for
-from fidelis.programmes.models import (
-    Invitation,
-    Membership,
-    Organisation,
-    Programme,
-    Role,
-    Team,
-)
+from fidelis.programmes.models import Role
 
 
-def crumbs(*pairs) -> list[dict]:
-    return [{"text": text, "href": href} for text, href in pairs]
-
-
-def home(request):
-    if not request.user.is_authenticated:
-        return render(request, "home_public.jinja")
-    sections = sections_for(request.user)
-    return render(request, "home.jinja", {"sections": sections})
-
-
-@login_required
-def programme_list(request):
-    programmes = Programme.objects.visible_to(request.user).order_by("name")
-    return render(
-        request,
-        "programmes/list.jinja",
-        {"programmes": programmes, "can_create": access.can_create_programme(request.user)},
-    )
-
-
-@login_required
-def programme_create(request):
-    if not access.can_create_programme(request.user):
-        raise PermissionDenied("Only a Fidelis administrator can start a programme.")
-    form = ProgrammeForm(request.POST or None, user=request.user, creating=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        programme = actions.create_programme(
-            name=data["name"],
-            slug=data["slug"],
-            start_date=data["start_date"],
-            length_months=data["length_months"],
-            scale=data["scale"],
-            named_benchmarking=data["named_benchmarking"],
-            description=data["description"],
-            lead=request.user,
-        )
-        messages.success(
-            request,
-            f"{programme.name} created, with baseline, 6-month and "
-            "12-month review timepoints. You are its lead.",
-        )
-        return redirect(programme)
+def _form_page(request, form, *, title, submit, cancel, trail, caption="", status=200):
     return render(
         request,
         "form_page.jinja",
         {
             "form": form,
             "errors": error_list(form),
-            "title": "Start a programme",
-            "submit": "Create programme",
-            "cancel": reverse("programme_list"),
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")), ("Programmes", reverse("programme_list"))
-            ),
+            "title": title,
+            "caption": caption,
+            "submit": submit,
+            "cancel": cancel,
+            "breadcrumbs": trail,
         },
+        status=status,
+    )
+
+
+def _programme_trail(programme, *extra):
+    return breadcrumbs(
+        ("Home", reverse("home")), (programme.name, programme.get_absolute_url()), *extra
+    )
+
+
+@login_required
+def programme_list(request):
+    return render(
+        request,
+        "programmes/list.jinja",
+        {
+            "programmes": access.programmes_visible_to(request.user).order_by("name"),
+            "can_create": access.can_create_programme(request.user),
+        },
+    )
+
+
+@login_required
+def programme_create(request):
+    access.require_programme_creator(request.user)
+    form = ProgrammeForm(request.POST or None, user=request.user, creating=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = actions.create_programme(
+                name=data["name"],
+                slug=data["slug"],
+                start_date=data["start_date"],
+                length_months=data["length_months"],
+                scale=data["scale"],
+                named_benchmarking=data["named_benchmarking"],
+                description=data["description"],
+                lead=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{programme.name} created, with baseline, 6-month and "
+                "12-month review timepoints. You are its lead.",
+            )
+            return redirect(programme)
+    return _form_page(
+        request,
+        form,
+        title="Start a programme",
+        submit="Create programme",
+        cancel=reverse("programme_list"),
+        trail=breadcrumbs(("Home", reverse("home")), ("Programmes", reverse("programme_list"))),
     )
 
 
@@ -93,52 +97,48 @@ def programme_create(request):
 def programme_detail(request, slug):
     programme = access.programme_for_view(request.user, slug)
     user = request.user
-    organisations = (
-        Organisation.objects.filter(programme=programme)
-        .select_related("programme")
-        .prefetch_related(
-            Prefetch("teams", queryset=Team.objects.select_related("organisation__programme"))
-        )
+    teams = paginate(
+        request,
+        access.teams_listed_for(user, programme).select_related("organisation__programme"),
     )
     visible_orgs = set(
-        Organisation.objects.visible_to(user)
+        access.organisations_visible_to(user)
         .filter(programme=programme)
         .values_list("pk", flat=True)
     )
     rows = []
-    for organisation in organisations:
-        for team in organisation.teams.all():
-            can_open = access.can_view_team(user, team)
-            # A pseudonymous team's organisation stays hidden: "Team B, your own trust"
-            # would tell staff which pseudonyms are their neighbours.
-            show_organisation = organisation.pk in visible_orgs and (
-                can_open or programme.named_benchmarking
-            )
-            label = access.team_label(user, team)
-            rows.append(
-                {
-                    "label": label,
-                    "href": team.get_absolute_url() if can_open else None,
-                    "pseudonymous": label != team.name,
-                    "organisation": organisation.name if show_organisation else None,
-                    "organisation_href": organisation.get_absolute_url()
-                    if show_organisation
-                    else None,
-                    "staff_count": team.staff_count if can_open else None,
-                }
-            )
-    rows.sort(key=lambda r: (r["pseudonymous"], r["label"]))
+    for team in teams.items:
+        # A pseudonymous team's organisation stays hidden: "Team B, your own trust" would
+        # tell staff which pseudonyms are their neighbours.
+        organisation = team.organisation
+        show_organisation = organisation.pk in visible_orgs and (
+            team.open or programme.named_benchmarking
+        )
+        rows.append(
+            {
+                "label": team.label,
+                "href": team.get_absolute_url() if team.open else None,
+                "pseudonymous": team.label != team.name,
+                "organisation": organisation.name if show_organisation else None,
+                "organisation_href": organisation.get_absolute_url() if show_organisation else None,
+                "staff_count": team.staff_count if team.open else None,
+            }
+        )
     return render(
         request,
         "programmes/detail.jinja",
         {
             "programme": programme,
             "rows": rows,
+            "pages": teams,
+            "n_teams": teams.page.paginator.count,
+            "any_pseudonymous": not access.shows_names(user, programme)
+            and access.teams_listed_for(user, programme).filter(open=False).exists(),
             "timepoints": programme.timepoints.all(),
             "can_manage": access.can_manage_programme(user, programme),
             "roles": [Role(r).label for r in sorted(access.roles_in(user, programme))],
-            "is_evaluator": access.has_role(user, programme, Role.EVALUATOR),
-            "breadcrumbs": crumbs(("Home", reverse("home")), (programme.name, "")),
+            "is_evaluator": access.sees_pseudonyms_only(user, programme),
+            "breadcrumbs": breadcrumbs(("Home", reverse("home")), (programme.name, "")),
         },
     )
 
@@ -146,38 +146,38 @@ def programme_detail(request, slug):
 @login_required
 def programme_edit(request, slug):
     programme = access.programme_for_management(request.user, slug)
-    form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
+    form = ProgrammeForm(request.POST or None, initial=model_to_dict(programme), user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Programme details saved.")
-        return redirect(programme)
-    return render(
+        try:
+            actions.update_programme(programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Programme details saved.")
+            return redirect(programme)
+    return _form_page(
         request,
-        "form_page.jinja",
-        {
-            "form": form,
-            "errors": error_list(form),
-            "title": "Change programme details",
-            "caption": programme.name,
-            "submit": "Save details",
-            "cancel": programme.get_absolute_url(),
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")), (programme.name, programme.get_absolute_url())
-            ),
-        },
+        form,
+        title="Change programme details",
+        caption=programme.name,
+        submit="Save details",
+        cancel=programme.get_absolute_url(),
+        trail=_programme_trail(programme),
     )
 
 
 @login_required
 def timepoints(request, slug):
     programme = access.programme_for_management(request.user, slug)
-    form = TimepointForm(request.POST or None, programme=programme)
+    form = TimepointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.add_timepoint(
-            programme=programme, label=form.cleaned_data["label"], month=form.cleaned_data["month"]
-        )
-        messages.success(request, f"Timepoint '{form.cleaned_data['label']}' added.")
-        return redirect("timepoints", slug=programme.slug)
+        try:
+            timepoint = actions.add_timepoint(programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Timepoint '{timepoint.label}' added.")
+            return redirect("timepoints", slug=programme.slug)
     return render(
         request,
         "programmes/timepoints.jinja",
@@ -186,11 +186,7 @@ def timepoints(request, slug):
             "form": form,
             "errors": error_list(form),
             "timepoints": programme.timepoints.annotate(n_reviews=Count("reviews")),
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")),
-                (programme.name, programme.get_absolute_url()),
-                ("Review timepoints", ""),
-            ),
+            "breadcrumbs": _programme_trail(programme, ("Review timepoints", "")),
         },
     )
 
@@ -198,37 +194,30 @@ def timepoints(request, slug):
 @login_required
 @require_POST
 def timepoint_delete(request, slug, timepoint_id):
-    programme = access.programme_for_management(request.user, slug)
-    timepoint = get_object_or_404(programme.timepoints, pk=timepoint_id)
-    if timepoint.reviews.exists():
-        messages.error(request, f"'{timepoint.label}' has reviews, so it cannot be removed.")
+    timepoint = access.timepoint_for_management(request.user, slug, timepoint_id)
+    try:
+        actions.remove_timepoint(timepoint=timepoint)
+    except actions.TimepointInUse as error:
+        messages.error(request, str(error))
     else:
-        timepoint.delete()
         messages.success(request, f"Timepoint '{timepoint.label}' removed.")
-    return redirect("timepoints", slug=programme.slug)
+    return redirect("timepoints", slug=slug)
 
 
 @login_required
 def organisation_detail(request, slug, org_slug):
     organisation = access.organisation_for_view(request.user, slug, org_slug)
     programme = organisation.programme
-    teams, hidden = [], 0
-    for team in organisation.teams.select_related("organisation__programme"):
-        if access.can_view_team(request.user, team) or programme.named_benchmarking:
-            teams.append(
-                {
-                    "label": access.team_label(request.user, team),
-                    "href": team.get_absolute_url()
-                    if access.can_view_team(request.user, team)
-                    else None,
-                }
-            )
-        else:
-            # Listing a trust's other teams, even by pseudonym, would tell staff which
-            # pseudonyms are their neighbours.
-            hidden += 1
+    shown, hidden = access.organisation_teams_for(request.user, organisation)
+    teams = [
+        {
+            "label": access.team_label(request.user, team),
+            "href": team.get_absolute_url() if access.can_view_team(request.user, team) else None,
+        }
+        for team in shown
+    ]
     sponsors = (
-        Membership.objects.visible_to(request.user)
+        access.memberships_visible_to(request.user)
         .filter(organisation=organisation, role=Role.SPONSOR)
         .select_related("user")
     )
@@ -239,13 +228,10 @@ def organisation_detail(request, slug, org_slug):
             "organisation": organisation,
             "programme": programme,
             "teams": teams,
+            "hidden_teams": hidden,
             "sponsors": sponsors,
             "can_manage": access.can_manage_programme(request.user, programme),
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")),
-                (programme.name, programme.get_absolute_url()),
-                (organisation.name, ""),
-            ),
+            "breadcrumbs": _programme_trail(programme, (organisation.name, "")),
         },
     )
 
@@ -253,58 +239,50 @@ def organisation_detail(request, slug, org_slug):
 @login_required
 def organisation_create(request, slug):
     programme = access.programme_for_management(request.user, slug)
-    form = OrganisationForm(request.POST or None, programme=programme)
+    form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = actions.create_organisation(
-            programme=programme,
-            name=form.cleaned_data["name"],
-            ods_code=form.cleaned_data["ods_code"],
-        )
-        messages.success(request, f"{organisation.name} added.")
-        return redirect(organisation)
-    return render(
+        try:
+            organisation = actions.create_organisation(programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{organisation.name} added.")
+            return redirect(organisation)
+    return _form_page(
         request,
-        "form_page.jinja",
-        {
-            "form": form,
-            "errors": error_list(form),
-            "title": "Add an organisation",
-            "caption": programme.name,
-            "submit": "Add organisation",
-            "cancel": programme.get_absolute_url(),
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")), (programme.name, programme.get_absolute_url())
-            ),
-        },
+        form,
+        title="Add an organisation",
+        caption=programme.name,
+        submit="Add organisation",
+        cancel=programme.get_absolute_url(),
+        trail=_programme_trail(programme),
     )
 
 
 @login_required
 def organisation_edit(request, slug, org_slug):
     organisation = access.organisation_for_edit(request.user, slug, org_slug)
-    form = OrganisationForm(
-        request.POST or None, instance=organisation, programme=organisation.programme
-    )
+    form = OrganisationForm(request.POST or None, initial=model_to_dict(organisation))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Organisation details saved.")
-        return redirect(organisation)
-    return render(
+        try:
+            organisation = actions.update_organisation(
+                organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Organisation details saved.")
+            return redirect(organisation)
+    return _form_page(
         request,
-        "form_page.jinja",
-        {
-            "form": form,
-            "errors": error_list(form),
-            "title": "Change organisation details",
-            "caption": organisation.name,
-            "submit": "Save details",
-            "cancel": organisation.get_absolute_url(),
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")),
-                (organisation.programme.name, organisation.programme.get_absolute_url()),
-                (organisation.name, organisation.get_absolute_url()),
-            ),
-        },
+        form,
+        title="Change organisation details",
+        caption=organisation.name,
+        submit="Save details",
+        cancel=organisation.get_absolute_url(),
+        trail=_programme_trail(
+            organisation.programme, (organisation.name, organisation.get_absolute_url())
+        ),
     )
 
 
@@ -312,35 +290,20 @@ def organisation_edit(request, slug, org_slug):
 def team_detail(request, slug, team_slug):
     team = access.team_for_view(request.user, slug, team_slug)
     programme = team.organisation.programme
-    people = (
-        Membership.objects.visible_to(request.user)
-        .filter(team=team)
-        .select_related("user")
-        .order_by("role", "user__first_name")
-    )
-    sponsors = (
-        Membership.objects.visible_to(request.user)
-        .filter(organisation=team.organisation, role=Role.SPONSOR)
-        .select_related("user")
-    )
-    from fidelis.reviews.panels import team_review_panel
-
+    visible = access.memberships_visible_to(request.user).select_related("user")
+    panels = [panel(request.user, team) for panel in contributions("FIDELIS_TEAM_PANELS")]
     return render(
         request,
         "programmes/team.jinja",
         {
             "team": team,
             "programme": programme,
-            "people": people,
-            "sponsors": sponsors,
+            "people": visible.filter(team=team).order_by("role", "user__first_name"),
+            "sponsors": visible.filter(organisation=team.organisation, role=Role.SPONSOR),
             "can_edit": access.can_edit_team(request.user, team),
             "can_see_organisation": access.can_view_organisation(request.user, team.organisation),
-            "reviews": team_review_panel(request.user, team),
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")),
-                (programme.name, programme.get_absolute_url()),
-                (team.name, ""),
-            ),
+            "panels": [panel for panel in panels if panel is not None],
+            "breadcrumbs": _programme_trail(programme, (team.name, "")),
         },
     )
 
@@ -350,30 +313,23 @@ def team_create(request, slug):
     programme = access.programme_for_management(request.user, slug)
     form = TeamForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        team = actions.create_team(
-            organisation=form.cleaned_data["organisation"],
-            name=form.cleaned_data["name"],
-            area_served=form.cleaned_data["area_served"],
-            staff_count=form.cleaned_data["staff_count"],
-        )
-        messages.success(
-            request, f"{team.name} added. Other teams will see it as {team.pseudonym}."
-        )
-        return redirect(team)
-    return render(
+        try:
+            team = actions.create_team(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{team.name} added. Other teams will see it as {team.pseudonym}."
+            )
+            return redirect(team)
+    return _form_page(
         request,
-        "form_page.jinja",
-        {
-            "form": form,
-            "errors": error_list(form),
-            "title": "Add a team",
-            "caption": programme.name,
-            "submit": "Add team",
-            "cancel": programme.get_absolute_url(),
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")), (programme.name, programme.get_absolute_url())
-            ),
-        },
+        form,
+        title="Add a team",
+        caption=programme.name,
+        submit="Add team",
+        cancel=programme.get_absolute_url(),
+        trail=_programme_trail(programme),
     )
 
 
@@ -381,64 +337,57 @@ def team_create(request, slug):
 def team_edit(request, slug, team_slug):
     team = access.team_for_edit(request.user, slug, team_slug)
     programme = team.organisation.programme
-    can_move = access.can_manage_programme(request.user, programme)
-    form = TeamForm(request.POST or None, instance=team, programme=programme, can_move=can_move)
+    form = TeamForm(
+        request.POST or None,
+        initial=model_to_dict(team),
+        programme=programme,
+        can_move=access.can_move_team(request.user, team),
+    )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Team details saved.")
-        return redirect(team)
-    return render(
+        try:
+            team = actions.update_team(team=team, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Team details saved.")
+            return redirect(team)
+    return _form_page(
         request,
-        "form_page.jinja",
-        {
-            "form": form,
-            "errors": error_list(form),
-            "title": "Change team details",
-            "caption": team.name,
-            "submit": "Save details",
-            "cancel": team.get_absolute_url(),
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")),
-                (programme.name, programme.get_absolute_url()),
-                (team.name, team.get_absolute_url()),
-            ),
-        },
+        form,
+        title="Change team details",
+        caption=team.name,
+        submit="Save details",
+        cancel=team.get_absolute_url(),
+        trail=_programme_trail(programme, (team.name, team.get_absolute_url())),
     )
 
 
 @login_required
 def people(request, slug):
     programme = access.programme_for_management(request.user, slug)
-    memberships = (
-        Membership.objects.filter(programme=programme)
-        .select_related("user", "team", "organisation")
-        .order_by("user__first_name", "user__last_name", "role")
-    )
-    by_person: dict[int, dict] = {}
-    for membership in memberships:
-        entry = by_person.setdefault(membership.user_id, {"user": membership.user, "roles": []})
-        entry["roles"].append(
-            f"{membership.get_role_display()}"
-            + (f" ({membership.team.name})" if membership.team_id else "")
-            + (f" ({membership.organisation.name})" if membership.organisation_id else "")
-        )
-    invitations = (
-        Invitation.objects.filter(programme=programme)
-        .select_related("team", "organisation", "programme")
-        .order_by("-created_at")[:200]
+    query = request.GET.get("q", "").strip()[:100]
+    people = programme.people(search=query)
+    page = paginate(request, people)
+    roles = programme.roles_by_person(page.items)
+    invitations = paginate(
+        request,
+        programme.invitations.select_related("team", "organisation", "programme").order_by(
+            "accepted_at", "-created_at"
+        ),
+        per_page=20,
+        param="invitations",
     )
     return render(
         request,
         "programmes/people.jinja",
         {
             "programme": programme,
-            "people": list(by_person.values()),
-            "invitations": invitations,
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")),
-                (programme.name, programme.get_absolute_url()),
-                ("People", ""),
-            ),
+            "people": [{"user": user, "roles": roles.get(user.pk, [])} for user in page.items],
+            "people_pages": page,
+            "query": query,
+            "invitations": invitations.items,
+            "invitation_pages": invitations,
+            "breadcrumbs": _programme_trail(programme, ("People", "")),
         },
     )
 
@@ -447,26 +396,32 @@ def people(request, slug):
 def person_detail(request, person_id):
     person = access.person_for_view(request.user, person_id)
     memberships = (
-        Membership.objects.visible_to(request.user)
+        access.memberships_visible_to(request.user)
         .filter(user=person)
         .select_related("programme", "team__organisation__programme", "organisation__programme")
     )
     roles = []
     for membership in memberships:
         if membership.team_id:
-            where, href = membership.team.name, membership.team.get_absolute_url()
+            where = membership.team
         elif membership.organisation_id:
-            where, href = membership.organisation.name, membership.organisation.get_absolute_url()
+            where = membership.organisation
         else:
-            where, href = membership.programme.name, membership.programme.get_absolute_url()
-        roles.append({"role": membership.get_role_display(), "where": where, "href": href})
+            where = membership.programme
+        roles.append(
+            {
+                "role": membership.get_role_display(),
+                "where": where.name,
+                "href": where.get_absolute_url(),
+            }
+        )
     return render(
         request,
         "programmes/person.jinja",
         {
             "person": person,
             "roles": roles,
-            "breadcrumbs": crumbs(("Home", reverse("home")), (person.display_name, "")),
+            "breadcrumbs": breadcrumbs(("Home", reverse("home")), (person.display_name, "")),
         },
     )
 
@@ -476,18 +431,18 @@ def invite(request, slug):
     programme = access.programme_for_management(request.user, slug)
     form = InvitationForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        invitation = actions.invite(
-            programme=programme,
-            email=data["email"],
-            role=data["role"],
-            team=data.get("team"),
-            organisation=data.get("organisation"),
-            invited_by=request.user,
-            message=data.get("message", ""),
-        )
-        messages.success(request, f"Invitation sent to {invitation.email}.")
-        return redirect("people", slug=programme.slug)
+        try:
+            invitation = actions.invite(
+                programme=programme,
+                invited_by=request.user,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("people", slug=programme.slug)
     return render(
         request,
         "programmes/invite.jinja",
@@ -495,10 +450,8 @@ def invite(request, slug):
             "form": form,
             "errors": error_list(form),
             "programme": programme,
-            "breadcrumbs": crumbs(
-                ("Home", reverse("home")),
-                (programme.name, programme.get_absolute_url()),
-                ("People", reverse("people", args=[programme.slug])),
+            "breadcrumbs": _programme_trail(
+                programme, ("People", reverse("people", args=[programme.slug]))
             ),
         },
     )
@@ -507,25 +460,22 @@ def invite(request, slug):
 @login_required
 @require_POST
 def revoke_invitation(request, slug, invitation_id):
-    programme = access.programme_for_management(request.user, slug)
-    invitation = get_object_or_404(Invitation, pk=invitation_id, programme=programme)
+    invitation = access.invitation_for_management(request.user, slug, invitation_id)
     actions.revoke_invitation(invitation=invitation)
     messages.success(request, f"Invitation to {invitation.email} withdrawn.")
-    return redirect("people", slug=programme.slug)
+    return redirect("people", slug=slug)
+
+
+def _invitation_used(request, invitation):
+    return render(
+        request, "programmes/invitation_used.jinja", {"invitation": invitation}, status=410
+    )
 
 
 def accept_invitation(request, token):
-    invitation = (
-        Invitation.objects.select_related("programme", "team", "organisation")
-        .filter(token=token)
-        .first()
-    )
-    if invitation is None:
-        raise Http404("No such invitation")
+    invitation = access.invitation_for_acceptance(token)
     if not invitation.is_pending:
-        return render(
-            request, "programmes/invitation_used.jinja", {"invitation": invitation}, status=410
-        )
+        return _invitation_used(request, invitation)
     if request.user.is_authenticated:
         if (request.user.email or "").lower() != invitation.email.lower():
             return render(
@@ -538,12 +488,7 @@ def accept_invitation(request, token):
             try:
                 actions.accept_invitation(invitation=invitation, user=request.user)
             except ValueError:
-                return render(
-                    request,
-                    "programmes/invitation_used.jinja",
-                    {"invitation": invitation},
-                    status=410,
-                )
+                return _invitation_used(request, invitation)
             messages.success(
                 request,
                 f"You are now {invitation.get_role_display().lower()} "
@@ -562,30 +507,24 @@ def accept_invitation(request, token):
                 username=data["username"],
                 password=data["password1"],
             )
+        except ValidationError as error:
+            form.add_error(None, error)
         except ValueError:
             # A second click on "Create account": the first one already used the link.
-            return render(
+            return _invitation_used(request, invitation)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
                 request,
-                "programmes/invitation_used.jinja",
-                {"invitation": invitation},
-                status=410,
+                f"Welcome to Fidelis. You are now "
+                f"{invitation.get_role_display().lower()} in "
+                f"{invitation.programme.name}.",
             )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            f"Welcome to Fidelis. You are now "
-            f"{invitation.get_role_display().lower()} in "
-            f"{invitation.programme.name}.",
-        )
-        return redirect("home")
+            return redirect("home")
     return render(
         request,
         "programmes/accept.jinja",
-        {
-            "invitation": invitation,
-            "form": form,
-            "errors": error_list(form),
-        },
+        {"invitation": invitation, "form": form, "errors": error_list(form)},
     )
 
 

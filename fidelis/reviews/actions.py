@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from fidelis.lib.scoring import CriterionDecision, score_item
+from fidelis.reviews import scores
 from fidelis.reviews.models import (
     Amendment,
     ConsensusCriterion,
@@ -20,6 +21,7 @@ from fidelis.reviews.models import (
     Status,
 )
 from fidelis.scales.models import Criterion, Item
+from fidelis.validators import check_text
 
 DEFAULT_DOCUMENTS = [
     "About ten anonymised case notes of people recently cared for by the team",
@@ -120,6 +122,9 @@ def change_plan(*, review: Review, visit_date, panel) -> Review:
 def add_preparation_item(*, review: Review, kind: str, label: str, time=None):
     if review.is_finalised:
         raise ReviewError("This review is finalised.")
+    if kind not in PreparationItem.Kind.values:
+        raise ReviewError(f"'{kind}' is not a kind of preparation item.")
+    check_text(label=label)
     order = review.preparation.filter(kind=kind).count()
     return PreparationItem.objects.create(
         review=review, kind=kind, label=label, time=time, order=order
@@ -225,6 +230,7 @@ def record_rating(
     if panel_member.has_submitted:
         raise ReviewError("You have submitted your ratings; they can no longer change.")
     check_input(review=review, item=item, decisions=decisions or {}, anchor_level=anchor_level)
+    check_text(notes=notes)
     rating = _rating_for(panel_member, item)
     criteria = {c.letter: c for c in item.criteria.all()}
     for letter, (status, sources) in (decisions or {}).items():
@@ -359,14 +365,11 @@ def save_consensus(
     item = current.item
     definition = item.definition
     check_input(review=review, item=item, decisions=decisions, anchor_level=anchor_level)
+    check_text(rationale=rationale, reason=amendment_reason)
     before_score, before_rationale = current.score, current.rationale
     rows = {row.criterion.letter: row for row in current.criteria.select_related("criterion")}
     before_decisions = {k: (r.status, list(r.sources)) for k, r in rows.items()}
     for letter, (status, sources) in decisions.items():
-        if letter not in rows:
-            raise ReviewError(f"Item {item.number} has no criterion '{letter}'.")
-        if status == "partial" and definition.criterion(letter).partial is None:
-            raise ReviewError(f"Criterion {letter} cannot be partly met.")
         rows[letter].status = status or ""
         rows[letter].sources = sorted(set(sources))
     ConsensusCriterion.objects.bulk_update(rows.values(), ["status", "sources"])
@@ -414,6 +417,7 @@ def save_consensus(
             made_by=by,
         )
         Review.objects.filter(pk=review.pk).update(report_version=F("report_version") + 1)
+        scores.store_totals(review)
     return current
 
 
@@ -451,6 +455,7 @@ def save_recommendations(
 ) -> Review:
     """The panel's recommendations; after finalising, only as an amendment with a reason."""
     review = _lock(review)
+    check_text(recommendations=recommendations, reason=reason)
     if review.is_finalised:
         if not (reason or "").strip():
             raise ReviewError("This review is finalised: give the reason for the amendment.")
@@ -482,6 +487,7 @@ def finalise(*, review: Review, by) -> Review:
     review.finalised_by = by
     review.report_version += 1
     review.save(update_fields=["status", "finalised_at", "finalised_by", "report_version"])
+    scores.store_totals(review)
     return review
 
 

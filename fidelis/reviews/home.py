@@ -1,16 +1,24 @@
-"""Review-related next steps on the home page."""
+"""The reviews' part of the home page: reviews to rate, consensus to agree, reports to
+finish and read, added to the sections the programmes' part made."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from fidelis.pages import HomePage, Link
 from fidelis.programmes.models import Role
 from fidelis.reviews.models import PanelMember, Review, Status
 
+#: How many reviews in progress the lead's section lists before summing up the rest.
+FOLLOW_UP_LIMIT = 5
 
-def _link(text, href, meta=""):
-    from fidelis.programmes.home import Link
 
-    return Link(text, href, meta)
+def next_steps(page: HomePage) -> None:
+    for section in page.sections:
+        extend_section(section, section.role, page.user, section.memberships)
+
+
+def navigation(user) -> list[Link]:
+    return [Link("Reviews", reverse("review_list"))]
 
 
 def extend_section(section, role, user, group) -> None:
@@ -30,7 +38,7 @@ def extend_section(section, role, user, group) -> None:
             if review.status == Status.RATING and not place.has_submitted:
                 left = n_items - place.rated
                 section.next_steps.append(
-                    _link(
+                    Link(
                         f"Rate {left} more item{'s' if left != 1 else ''}: {name}",
                         reverse("rate_index", args=[review.pk]),
                         f"You have rated {place.rated} of {n_items}. Others' ratings stay hidden "
@@ -39,7 +47,7 @@ def extend_section(section, role, user, group) -> None:
                 )
             elif review.status == Status.RATING:
                 section.next_steps.append(
-                    _link(
+                    Link(
                         f"Waiting for the rest of the panel: {name}",
                         review.get_absolute_url(),
                         "Consensus opens when everyone has submitted.",
@@ -47,29 +55,29 @@ def extend_section(section, role, user, group) -> None:
                 )
             elif review.status == Status.CONSENSUS:
                 section.next_steps.append(
-                    _link(
+                    Link(
                         f"Agree consensus scores: {name}",
                         reverse("consensus_index", args=[review.pk]),
                     )
                 )
             elif review.status == Status.REPORT:
                 section.next_steps.append(
-                    _link(
+                    Link(
                         f"Finish and finalise the report: {name}",
                         reverse("review_report", args=[review.pk]),
                     )
                 )
             else:
                 section.next_steps.append(
-                    _link(
+                    Link(
                         f"Upcoming: {name} on {review.visit_date:%-d %B %Y}",
                         review.get_absolute_url(),
                     )
                 )
         section.links.append(
-            _link("Inter-rater agreement", reverse("agreement", args=[programme.slug]))
+            Link("Inter-rater agreement", reverse("agreement", args=[programme.slug]))
         )
-        section.links.append(_link("All your reviews", reverse("review_list")))
+        section.links.append(Link("All your reviews", reverse("review_list")))
     elif role == Role.LEAD:
         active = (
             Review.objects.filter(team__organisation__programme=programme)
@@ -85,8 +93,10 @@ def extend_section(section, role, user, group) -> None:
             .exclude(status=Status.FINALISED)
             .select_related("team", "timepoint")
             .annotate(waiting=Count("panel", filter=Q(panel__submitted_at__isnull=True)))
-            .order_by("visit_date")
+            .order_by("visit_date", "pk")[:FOLLOW_UP_LIMIT]
         )
+        if active > FOLLOW_UP_LIMIT:
+            section.more = Link(f"See all {active} reviews in progress", reverse("review_list"), "")
         for review in in_progress:
             name = f"{review.team.name}, {review.timepoint.label} review"
             if review.status == Status.RATING and review.waiting:
@@ -96,15 +106,15 @@ def extend_section(section, role, user, group) -> None:
                 )
             else:
                 meta = f"Stage: {review.get_status_display().lower()}."
-            section.next_steps.append(_link(f"Follow up: {name}", review.get_absolute_url(), meta))
-        section.links.append(_link("Plan a review", reverse("review_plan", args=[programme.slug])))
-        section.links.append(_link("All reviews", reverse("review_list")))
+            section.next_steps.append(Link(f"Follow up: {name}", review.get_absolute_url(), meta))
+        section.links.append(Link("Plan a review", reverse("review_plan", args=[programme.slug])))
+        section.links.append(Link("All reviews", reverse("review_list")))
         section.links.append(
-            _link("Inter-rater agreement", reverse("agreement", args=[programme.slug]))
+            Link("Inter-rater agreement", reverse("agreement", args=[programme.slug]))
         )
     elif role == Role.EVALUATOR:
         section.links.append(
-            _link(
+            Link(
                 "Inter-rater agreement (pseudonymised)", reverse("agreement", args=[programme.slug])
             )
         )
@@ -127,7 +137,7 @@ def extend_section(section, role, user, group) -> None:
                 Status.PREPARATION,
             ):
                 section.links.append(
-                    _link(
+                    Link(
                         f"{review.team.name}, {review.timepoint.label} review: "
                         f"{review.get_status_display().lower()} under way",
                         review.get_absolute_url(),
@@ -135,7 +145,7 @@ def extend_section(section, role, user, group) -> None:
                 )
             elif role in (Role.FACILITATOR, Role.TEAM_MANAGER):
                 section.next_steps.append(
-                    _link(
+                    Link(
                         f"Prepare for the {review.timepoint.label} review of {review.team.name} "
                         f"({review.visit_date:%-d %B %Y})",
                         review.get_absolute_url(),
@@ -144,7 +154,7 @@ def extend_section(section, role, user, group) -> None:
                 )
         for review in latest.values():
             section.links.append(
-                _link(
+                Link(
                     f"Latest feedback report: {review.team.name}, {review.timepoint.label}",
                     reverse("review_report", args=[review.pk]),
                 )

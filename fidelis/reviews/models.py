@@ -35,11 +35,6 @@ class Decision(models.TextChoices):
 
 
 class ReviewQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from fidelis.programmes import access
-
-        return access.reviews_visible_to(user, self)
-
     def finalised(self):
         return self.filter(status=Status.FINALISED)
 
@@ -60,6 +55,12 @@ class Review(models.Model):
         blank=True, help_text="The panel's recommendations to the team, one per paragraph."
     )
     report_version = models.PositiveIntegerField(default=0)
+    # The agreed result, stored when the review is finalised and kept current by
+    # amendments, so lists, paths and benchmarks read it without scoring every item again.
+    total = models.PositiveIntegerField(null=True, blank=True)
+    mean_score = models.FloatField(null=True, blank=True)
+    band = models.CharField(max_length=30, blank=True, help_text="The scale's band key.")
+    n_scored = models.PositiveSmallIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -92,8 +93,47 @@ class Review(models.Model):
     def is_finalised(self) -> bool:
         return self.status == Status.FINALISED
 
+    @property
+    def band_label(self) -> str:
+        """The stored band's name in the review's scale ("Moderate fidelity"), or ""."""
+        for band in self.scale.definition.bands if self.band else ():
+            if band.key == self.band:
+                return band.label
+        return ""
+
+    @property
+    def score_summary(self) -> str:
+        """One line for lists: "Total 96 over 28 items, mean item score 3.43"."""
+        if self.total is None or not self.n_scored:
+            return ""
+        return (
+            f"Total {self.total} over {self.n_scored} items, mean item score {self.mean_score:.2f}"
+        )
+
     def has_reached(self, status: str) -> bool:
         return STATUS_ORDER.index(self.status) >= STATUS_ORDER.index(status)
+
+    def rated_counts(self) -> dict[int, int]:
+        """{panel member id: how many items they have scored}: progress, never scores."""
+        return dict(
+            Rating.objects.filter(panel_member__review=self, score__isnull=False)
+            .values("panel_member")
+            .annotate(n=models.Count("pk"))
+            .values_list("panel_member", "n")
+        )
+
+    def ratings_by_item(self) -> dict[int, dict[int, "Rating"]]:
+        """{item id: {panel member id: Rating}}, criterion decisions prefetched. Who may see
+        which of them is decided in access.py."""
+        ratings = Rating.objects.filter(panel_member__review=self).prefetch_related(
+            models.Prefetch(
+                "criteria", queryset=CriterionRating.objects.select_related("criterion")
+            )
+        )
+        result: dict[int, dict[int, Rating]] = {}
+        for rating in ratings:
+            result.setdefault(rating.item_id, {})[rating.panel_member_id] = rating
+        return result
 
 
 class PanelMember(models.Model):

@@ -9,16 +9,15 @@ template body as the page to PDF with WeasyPrint.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 from django.db.models import Prefetch
 from markupsafe import Markup
 
+from fidelis import charts, pdf
+from fidelis.charts import FONT, NHS_BLUE, NHS_MID_GREY
 from fidelis.lib.scoring import (
     MET,
     NOT_MET,
@@ -28,12 +27,12 @@ from fidelis.lib.scoring import (
     score_item,
     score_scale,
 )
+from fidelis.reviews import scores as score_reads
 from fidelis.reviews.models import (
     Amendment,
     ConsensusCriterion,
     ConsensusItem,
     Review,
-    Status,
 )
 
 #: How many of the lowest-scoring items the priorities start from (ties at the cut-off are
@@ -41,8 +40,6 @@ from fidelis.reviews.models import (
 PRIORITY_COUNT = 5
 PRIORITY_LIMIT = 8
 
-NHS_BLUE = "#005eb8"
-NHS_MID_GREY = "#768692"
 
 DECISION_LABELS = {
     MET: "Met",
@@ -54,8 +51,6 @@ DECISION_LABELS = {
 # NHS.UK tag colours for the default band keys; other scales' bands fall back by position.
 _BAND_TAGS = {"low": "red", "moderate": "yellow", "high": "green"}
 _BAND_TAGS_BY_POSITION = ["red", "orange", "yellow", "aqua-green", "green"]
-
-STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "report-print.css"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -232,7 +227,7 @@ class Report:
     @cached_property
     def chart_svg(self) -> Markup:
         """The section profile chart as inline SVG markup (safe to place in a template)."""
-        return Markup(section_chart_svg(self))  # noqa: S704 (our own vl-convert output)
+        return section_chart_svg(self)
 
     def items_by_section(self) -> list[tuple[SectionLine, list[ItemLine]]]:
         return [
@@ -294,14 +289,6 @@ def _criterion_note(criterion, recorded: str | None, effective: str, item) -> st
     return None
 
 
-def _one_more(next_step: str | None) -> bool:
-    if not next_step:
-        return False
-    return next_step.startswith("One more criterion met ") or (
-        next_step.startswith("Fully meeting criterion ") and "(now partly met)" in next_step
-    )
-
-
 def _paragraphs(text: str) -> tuple[str, ...]:
     text = (text or "").strip()
     if not text:
@@ -310,43 +297,6 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     if len(blocks) == 1 and "\n" in blocks[0]:
         blocks = [line.strip() for line in blocks[0].splitlines() if line.strip()]
     return tuple(re.sub(r"^(?:[-*•]\s+)", "", b) for b in blocks)
-
-
-def _previous_scores(review: Review, items) -> tuple[Review | None, dict[int, int | None]]:
-    """The most recent earlier finalised review of the team, and its consensus score for each
-    of this review's item numbers (through the scale's item mapping when versions differ)."""
-    from fidelis.scales.models import Item
-
-    earlier = (
-        Review.objects.filter(
-            team_id=review.team_id, status=Status.FINALISED, visit_date__lt=review.visit_date
-        )
-        .exclude(pk=review.pk)
-        .select_related("timepoint", "scale")
-        .order_by("-visit_date", "-pk")
-        .first()
-    )
-    if earlier is None:
-        return None, {}
-    rows = list(ConsensusItem.objects.filter(review=earlier).values_list("item_id", "score"))
-    by_item_id = dict(rows)
-    previous: dict[int, int | None] = {}
-    if earlier.scale_id == review.scale_id:
-        for item in items:
-            if item.pk in by_item_id:
-                previous[item.number] = by_item_id[item.pk]
-        return earlier, previous
-    # Another version: follow each item's previous_item links back to the earlier version.
-    links = dict(
-        Item.objects.filter(scale__slug=review.scale.slug).values_list("id", "previous_item_id")
-    )
-    for item in items:
-        current, steps = item.previous_item_id, 0
-        while current is not None and current not in by_item_id and steps < 20:
-            current, steps = links.get(current), steps + 1
-        if current is not None and current in by_item_id:
-            previous[item.number] = by_item_id[current]
-    return earlier, previous
 
 
 def build_report(review) -> Report:
@@ -362,7 +312,8 @@ def build_report(review) -> Report:
     if not db_items:
         db_items = list(scale_row.items.all())
 
-    earlier, previous = _previous_scores(review, db_items)
+    earlier = score_reads.earlier_review(review)
+    previous = score_reads.scores_on(review, earlier, db_items) if earlier is not None else {}
 
     item_lines: list[ItemLine] = []
     scores: dict[int, int | None] = {}
@@ -419,7 +370,7 @@ def build_report(review) -> Report:
                     agreed=bool(row and row.agreed),
                     previous_score=before,
                     change=(score - before) if score is not None and before is not None else None,
-                    one_more=_one_more(result.next_step) and score is not None,
+                    one_more=result.one_more,
                 )
             )
 
@@ -535,12 +486,7 @@ def _priorities(scored: list[ItemLine], max_level: int) -> tuple[Priority, ...]:
 
 def _comparison(earlier: Review, scale_id: int, item_lines, totals) -> Comparison:
     earlier_scale = earlier.scale.definition
-    earlier_scores = dict(
-        ConsensusItem.objects.filter(review=earlier).values_list("item__number", "score")
-    )
-    earlier_totals = score_scale(
-        earlier_scale, {n: s for n, s in earlier_scores.items() if n in _numbers(earlier_scale)}
-    )
+    earlier_totals = score_reads.totals(earlier)
     compared = [i for i in item_lines if i.change is not None]
     up = tuple(
         ItemChange(i.number, i.title, i.previous_score, i.score) for i in compared if i.change > 0
@@ -569,16 +515,9 @@ def _comparison(earlier: Review, scale_id: int, item_lines, totals) -> Compariso
     )
 
 
-def _numbers(scale) -> set[int]:
-    return {item.number for item in scale.items}
-
-
 # ----------------------------------------------------------------------------------------------
 # The section profile chart
 # ----------------------------------------------------------------------------------------------
-
-_SVG_CACHE: dict[str, str] = {}
-_SVG_CACHE_LIMIT = 512
 
 
 def _chart_label(number: int, title: str, width: int = 22) -> str:
@@ -642,7 +581,7 @@ def section_chart_spec(report: Report) -> dict:
         + (", with the earlier review for comparison" if report.comparison else "")
         + f". {summary or 'No section is scored yet'}."
     )
-    font = "Arial, Liberation Sans, Helvetica, sans-serif"
+    font = FONT
     chart = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar(height={"band": 0.9})
@@ -699,66 +638,9 @@ def section_chart_spec(report: Report) -> dict:
     return chart.to_dict()
 
 
-def _spec_description(spec: dict) -> str:
-    return spec.get("description") or "Section profile chart"
-
-
-_STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
-_SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.S | re.I)
-
-
-def _style_to_attributes(match: re.Match) -> str:
-    parts = []
-    for declaration in match.group(1).split(";"):
-        if ":" not in declaration:
-            continue
-        name, value = (s.strip() for s in declaration.split(":", 1))
-        if re.fullmatch(r"[a-z-]+", name) and '"' not in value:
-            parts.append(f' {name}="{value}"')
-    return "".join(parts)
-
-
-def _clean_svg(svg: str, label: str) -> str:
-    """Make vl-convert's SVG fit our page: no script, no style attributes, an accessible name.
-
-    vl-convert 1.x writes presentation attributes (fill="...", font-size="...") and no
-    `style` attributes or <script>, so our CSP (`style-src 'self'`, no inline scripts) has
-    nothing to block. Should a later version emit `style="..."`, each declaration is turned
-    into the equivalent presentation attribute here (SVG accepts every property Vega uses as
-    an attribute), so the chart still renders the same on the page and in WeasyPrint rather
-    than silently losing its colours and fonts.
-    """
-    svg = _SCRIPT.sub("", svg)
-    svg = _STYLE_ATTR.sub(_style_to_attributes, svg)
-    # The root gets role="img" and the description as its accessible name; its children
-    # (Vega's own aria markup) are then presentational, so a screen reader hears one clear
-    # sentence, and the table beside the chart carries the figures.
-    # The fixed width and height go, so the viewBox scales the chart to its column.
-    label = (
-        label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-    )
-
-    def root(match: re.Match) -> str:
-        tag = match.group(0)
-        tag = re.sub(r'\s(?:width|height|role|aria-label|class)="[^"]*"', "", tag)
-        return tag[:-1] + f' class="fidelis-chart__svg" role="img" aria-label="{label}">'
-
-    return re.sub(r"<svg\b[^>]*>", root, svg, count=1)
-
-
-def section_chart_svg(report: Report) -> str:
-    """The section profile chart as inline SVG, cached by a hash of its spec."""
-    spec = section_chart_spec(report)
-    key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
-    cached = _SVG_CACHE.get(key)
-    if cached is None:
-        import vl_convert
-
-        cached = _clean_svg(vl_convert.vegalite_to_svg(spec), _spec_description(spec))
-        if len(_SVG_CACHE) >= _SVG_CACHE_LIMIT:
-            _SVG_CACHE.clear()
-        _SVG_CACHE[key] = cached
-    return cached
+def section_chart_svg(report: Report) -> Markup:
+    """The section profile chart as inline SVG."""
+    return charts.render_svg(section_chart_spec(report))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -766,82 +648,27 @@ def section_chart_svg(report: Report) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
-_BETWEEN_TAGS = re.compile(r">\s+<")
+REPORT_TEMPLATES = (
+    "reviews/report_pdf.jinja",
+    "reviews/_report_body.jinja",
+    "nhsuk/components/summary-list/template.jinja",
+    "nhsuk/components/tag/template.jinja",
+    "nhsuk/components/inset-text/template.jinja",
+    "nhsuk/components/warning-callout/template.jinja",
+)
 
 
 def report_html(review, *, report: Report | None = None) -> str:
     """The standalone HTML document WeasyPrint turns into the PDF."""
-    from django.template.loader import render_to_string
-
     report = report or build_report(review)
-    html = render_to_string(
-        "reviews/report_pdf.jinja",
-        {"report": report, "review": review, "stylesheet": STYLESHEET.as_uri()},
-    )
-    # The macros indent generously. WeasyPrint's pure-Python HTML parser and its layout pay
-    # for every whitespace-only text node (about a third of the rendering time), and
-    # between tags the report has no preformatted text, so runs of whitespace become one.
-    return _BETWEEN_TAGS.sub("> <", html)
+    return pdf.render_html("reviews/report_pdf.jinja", {"report": report, "review": review})
 
 
 def report_pdf(review, *, base_url: str | None = None) -> bytes:
-    """The feedback report as PDF bytes, from the same template body as the page.
-
-    `base_url` resolves relative links in the HTML; by default the static folder, so the
-    print stylesheet and any static image load from disk, never over the network.
-    """
-    from weasyprint import HTML
-
-    html = report_html(review)
-    base = base_url or (STYLESHEET.parent.as_uri() + "/")
-    # PDF/UA: a tagged PDF, so screen readers get headings, lists and tables, not just text.
-    return HTML(string=html, base_url=base).write_pdf(pdf_variant="pdf/ua-1")
+    """The feedback report as PDF bytes, from the same template body as the page."""
+    return pdf.html_to_pdf(report_html(review), base_url=base_url)
 
 
 def warm_up() -> float:
-    """Start the chart renderer and WeasyPrint once, and return the seconds it took.
-
-    Both pay a one-off start-up cost in each new process (loading fonts, the layout and
-    font-subsetting code, the chart engine). Batch commands call this before their first
-    report, so each report then renders within the budget; a web process pays it on its
-    first PDF. The warm-up document uses what a report uses: headings, bold and plain text,
-    a table and an SVG chart with text.
-    """
-    import time
-
-    import vl_convert
-    from weasyprint import HTML
-
-    started = time.perf_counter()
-    # Compile the report's templates (Jinja keeps them): the first render would otherwise.
-    from django.template import engines
-
-    jinja = engines["jinja2"].env
-    for name in (
-        "reviews/report_pdf.jinja",
-        "reviews/_report_body.jinja",
-        "nhsuk/components/summary-list/template.jinja",
-        "nhsuk/components/tag/template.jinja",
-        "nhsuk/components/inset-text/template.jinja",
-        "nhsuk/components/warning-callout/template.jinja",
-    ):
-        jinja.get_template(name)
-    svg = vl_convert.vegalite_to_svg(
-        {
-            "title": "Warm-up",
-            "data": {"values": [{"section": "One", "mean": 3.2}, {"section": "Two", "mean": 2.7}]},
-            "mark": "bar",
-            "encoding": {
-                "y": {"field": "section", "type": "nominal"},
-                "x": {"field": "mean", "type": "quantitative"},
-            },
-        }
-    )
-    html = (
-        f'<link rel="stylesheet" href="{STYLESHEET.as_uri()}"><h1>Fidelis</h1><h2>Summary</h2>'
-        "<p><strong>Total</strong> 87 <em>moderate</em></p><table><thead><tr><th>Item</th>"
-        "<th>Score</th></tr></thead><tbody><tr><td>1. Available</td><td>4</td></tr></tbody>"
-        f"</table><ul><li>One</li></ul>{svg}"
-    )
-    HTML(string=html, base_url=STYLESHEET.parent.as_uri() + "/").write_pdf()
-    return time.perf_counter() - started
+    """Start the PDF renderer and compile the report's templates; the seconds it took."""
+    return pdf.warm_up(REPORT_TEMPLATES)

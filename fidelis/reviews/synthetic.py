@@ -29,13 +29,15 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from fidelis.lib.scoring import CriterionDecision, score_item
+from fidelis import bulk
+from fidelis.lib.scoring import CriterionDecision, score_item, score_scale
 from fidelis.programmes.models import Membership, Role
 from fidelis.reviews.actions import DEFAULT_DOCUMENTS, DEFAULT_INTERVIEWS
 from fidelis.reviews.models import (
+    Amendment,
     ConsensusCriterion,
     ConsensusItem,
     CriterionRating,
@@ -44,6 +46,7 @@ from fidelis.reviews.models import (
     PreparationItem,
     Rating,
     Review,
+    RoutineValue,
     Status,
 )
 
@@ -727,6 +730,15 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
     for plan in planned:
         finished = not plan.in_progress
         finalised_on = plan.visit_date + datetime.timedelta(days=rng.randint(15, 28))
+        # A finalised review stores its agreed totals, as finalising one does.
+        agreed = (
+            score_scale(
+                model.definition,
+                {item.item.number: t[3] for item, t in zip(model.items, plan.truth, strict=True)},
+            )
+            if finished
+            else None
+        )
         reviews.append(
             Review(
                 team=plan.team,
@@ -742,6 +754,10 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
                 if finished
                 else None,
                 finalised_by=plan.seats[0].user if finished else None,
+                total=agreed.total if agreed else None,
+                mean_score=round(agreed.mean, 4) if agreed and agreed.mean is not None else None,
+                band=agreed.band.key if agreed and agreed.band else "",
+                n_scored=agreed.n_scored if agreed else None,
             )
         )
     Review.objects.bulk_create(reviews)
@@ -790,7 +806,7 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
 
     ratings, rating_rows = [], []
     consensus, consensus_rows = [], []
-    dt = _Adapter()
+    dt = bulk.Adapter(CriterionRating, json_field="sources")
     member_iter = iter(members)
     for review, plan in zip(reviews, planned, strict=True):
         panel = [next(member_iter) for _ in plan.seats]
@@ -870,16 +886,16 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
             )
     # The rows below are most of what is written (a thousand teams make nearly two million),
     # so they go in with executemany; bulk_create's per-object work would take minutes.
-    _insert(
+    bulk.insert(
         Rating, ["panel_member", "item", "anchor_level", "score", "notes", "updated_at"], ratings
     )
-    ids = _ids(Rating, "panel_member", [m.pk for m in members])
-    _insert(
+    ids = bulk.ids_by(Rating, "panel_member", "item", [m.pk for m in members])
+    bulk.insert(
         CriterionRating,
         ["rating", "criterion", "status", "sources"],
         [(ids[key], *row) for key, rows in rating_rows for row in rows],
     )
-    _insert(
+    bulk.insert(
         ConsensusItem,
         [
             "review",
@@ -894,8 +910,8 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
         ],
         consensus,
     )
-    ids = _ids(ConsensusItem, "review", [r.pk for r in reviews])
-    _insert(
+    ids = bulk.ids_by(ConsensusItem, "review", "item", [r.pk for r in reviews])
+    bulk.insert(
         ConsensusCriterion,
         ["consensus", "criterion", "status", "sources"],
         [(ids[key], *row) for key, rows in consensus_rows for row in rows],
@@ -906,48 +922,6 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
     result.add(ConsensusCriterion, sum(len(rows) for _, rows in consensus_rows))
 
 
-class _Adapter:
-    """Values as the database backend wants them, worked out once per distinct value."""
-
-    def __init__(self):
-        self.connection = connections[router.db_for_write(Rating)]
-        self.sources_field = CriterionRating._meta.get_field("sources")
-        self._json: dict[int, object] = {}
-
-    def datetime(self, value: datetime.datetime):
-        return self.connection.ops.adapt_datetimefield_value(value)
-
-    def json(self, value: list):
-        # Source lists are shared objects from the item's candidates, so id() is stable.
-        key = id(value)
-        if key not in self._json:
-            self._json[key] = self.sources_field.get_db_prep_save(value, self.connection)
-        return self._json[key]
-
-
-def _insert(model, fields: list[str], rows: list[tuple], batch: int = 5000) -> None:
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
-    # Table and column names come from the models, never from input.
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            cursor.executemany(sql, rows[start : start + batch])
-
-
-def _ids(model, parent: str, parent_ids: list[int]) -> dict[tuple[int, int], int]:
-    """(parent id, item id) -> id of the rows just inserted (unique on parent and item)."""
-    ids = {}
-    for start in range(0, len(parent_ids), 500):
-        rows = model.objects.filter(**{f"{parent}_id__in": parent_ids[start : start + 500]})
-        ids.update({(p, i): pk for p, i, pk in rows.values_list(f"{parent}_id", "item_id", "pk")})
-    return ids
-
-
 def delete_reviews(reviews) -> None:
     """Delete reviews (a queryset) and everything in them, a table at a time.
 
@@ -955,11 +929,9 @@ def delete_reviews(reviews) -> None:
     and write a history record for it. Synthetic rows have no history of their own, so the
     direct delete loses nothing.
     """
-    from fidelis.reviews.models import Amendment, RoutineValue
-
     review_ids = reviews.values("pk")
     with transaction.atomic():
-        for queryset in (
+        bulk.delete(
             CriterionRating.objects.filter(rating__panel_member__review__in=review_ids),
             Rating.objects.filter(panel_member__review__in=review_ids),
             ConsensusCriterion.objects.filter(consensus__review__in=review_ids),
@@ -968,7 +940,5 @@ def delete_reviews(reviews) -> None:
             RoutineValue.objects.filter(review__in=review_ids),
             Amendment.objects.filter(review__in=review_ids),
             PanelMember.objects.filter(review__in=review_ids),
-        ):
-            queryset._raw_delete(queryset.db)
-        reviews = Review.objects.filter(pk__in=list(review_ids.values_list("pk", flat=True)))
-        reviews._raw_delete(reviews.db)
+        )
+        bulk.delete(Review.objects.filter(pk__in=list(review_ids.values_list("pk", flat=True))))

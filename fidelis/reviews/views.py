@@ -1,16 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from fidelis.forms import error_list
+from fidelis.forms import error_list, errors_from
 from fidelis.lib.scoring import CriterionDecision, score_item
-from fidelis.programmes import access
-from fidelis.reviews import actions
+from fidelis.pages import breadcrumbs, paginate
+from fidelis.programmes import access as programme_access
+from fidelis.reviews import access, actions
 from fidelis.reviews.agreement import programme_agreement, review_agreement
 from fidelis.reviews.forms import (
     PANEL_SLOTS,
@@ -19,33 +19,17 @@ from fidelis.reviews.forms import (
     RecommendationsForm,
     RoutineDataForm,
 )
-from fidelis.reviews.models import (
-    ConsensusItem,
-    CriterionRating,
-    PreparationItem,
-    Rating,
-    Review,
-    Status,
-)
+from fidelis.reviews.models import Rating, Status
+from fidelis.reviews.report import build_report, report_pdf
 from fidelis.scales.models import Item
-from fidelis.validators import no_patient_identifiers
 
 
-def _crumbs(review=None, *extra):
-    items = [
-        {"text": "Home", "href": reverse("home")},
-        {"text": "Reviews", "href": reverse("review_list")},
-    ]
+def _trail(review=None, *extra) -> list:
+    """Breadcrumbs through the reviews list and, when given, the review's own page."""
+    pairs = [("Home", reverse("home")), ("Reviews", reverse("review_list"))]
     if review is not None:
-        items.append(
-            {
-                "text": f"{review.team.name}, {review.timepoint.label}",
-                "href": review.get_absolute_url(),
-            }
-        )
-    for text, href in extra:
-        items.append({"text": text, "href": href})
-    return items
+        pairs.append((f"{review.team.name}, {review.timepoint.label}", review.get_absolute_url()))
+    return breadcrumbs(*pairs, *extra)
 
 
 def _is_htmx(request) -> bool:
@@ -57,40 +41,39 @@ def _is_htmx(request) -> bool:
 
 @login_required
 def review_list(request):
-    reviews = (
-        Review.objects.visible_to(request.user)
+    user = request.user
+    visible = (
+        access.reviews_visible_to(user)
         .select_related("team__organisation__programme", "timepoint")
-        .prefetch_related("panel__user")
-        .order_by("-visit_date", "team__name")
+        .prefetch_related("panel")
+        .order_by("-visit_date", "team__name", "pk")
     )
-    mine, others = [], []
-    for review in reviews:
-        row = {
-            "review": review,
-            "label": access.team_label(request.user, review.team),
-            "place": access.panel_place(request.user, review),
-        }
-        (mine if row["place"] else others).append(row)
-    programmes = [
-        p
-        for p in request.user.memberships.select_related("programme")
-        if access.can_manage_programme(request.user, p.programme)
-    ]
+    mine = paginate(request, visible.filter(panel__user=user), param="mine")
+    others = paginate(request, visible.exclude(panel__user=user))
+
+    def rows(paged):
+        return [
+            {"review": review, "label": programme_access.team_label(user, review.team)}
+            for review in paged.items
+        ]
+
     return render(
         request,
         "reviews/list.jinja",
         {
-            "mine": mine,
-            "others": others,
-            "plan_links": {m.programme.slug: m.programme for m in programmes}.values(),
-            "breadcrumbs": _crumbs(),
+            "mine": rows(mine),
+            "mine_pages": mine,
+            "others": rows(others),
+            "other_pages": others,
+            "plan_links": programme_access.managed_programmes(user).order_by("name"),
+            "breadcrumbs": _trail(),
         },
     )
 
 
 @login_required
 def review_plan(request, slug):
-    programme = access.programme_for_management(request.user, slug)
+    programme = access.programme_for_planning(request.user, slug)
     form = PlanReviewForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -117,20 +100,16 @@ def review_plan(request, slug):
             "errors": error_list(form),
             "programme": programme,
             "slots": range(1, PANEL_SLOTS + 1),
-            "breadcrumbs": [
-                {"text": "Home", "href": reverse("home")},
-                {"text": programme.name, "href": programme.get_absolute_url()},
-            ],
+            "breadcrumbs": breadcrumbs(
+                ("Home", reverse("home")), (programme.name, programme.get_absolute_url())
+            ),
         },
     )
 
 
 @login_required
 def review_change_plan(request, pk):
-    review = access.review_for_management(request.user, pk)
-    if not access.can_manage_programme(request.user, review.team.organisation.programme):
-        # The panel runs the review; who sits on it is the lead's decision.
-        raise PermissionDenied("Only the programme lead changes the panel.")
+    review = access.review_for_panel_change(request.user, pk)
     programme = review.team.organisation.programme
     initial = {"visit_date": review.visit_date}
     for slot, member in enumerate(review.panel.all(), start=1):
@@ -158,21 +137,25 @@ def review_change_plan(request, pk):
             "programme": programme,
             "review": review,
             "slots": range(1, PANEL_SLOTS + 1),
-            "breadcrumbs": _crumbs(review),
+            "breadcrumbs": _trail(review),
         },
     )
 
 
 @login_required
 def preparation_add(request, pk):
-    review = access.review_for_management(request.user, pk)
-    if review.is_finalised:
-        raise PermissionDenied("This review is finalised.")
+    review = access.review_for_preparation(request.user, pk)
     form = PreparationItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.add_preparation_item(review=review, **form.cleaned_data)
-        messages.success(request, "Added to the preparation list.")
-        return redirect(review)
+        try:
+            actions.add_preparation_item(review=review, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except actions.ReviewError as error:
+            raise PermissionDenied(str(error)) from None
+        else:
+            messages.success(request, "Added to the preparation list.")
+            return redirect(review)
     return render(
         request,
         "form_page.jinja",
@@ -183,7 +166,7 @@ def preparation_add(request, pk):
             "caption": str(review),
             "submit": "Add",
             "cancel": review.get_absolute_url(),
-            "breadcrumbs": _crumbs(review),
+            "breadcrumbs": _trail(review),
         },
     )
 
@@ -195,34 +178,29 @@ def preparation_add(request, pk):
 def review_detail(request, pk):
     review = access.review_for_view(request.user, pk)
     user = request.user
-    n_items = review.scale.items.count()
-    progress = {
-        row["panel_member"]: row["n"]
-        for row in Rating.objects.filter(panel_member__review=review, score__isnull=False)
-        .values("panel_member")
-        .annotate(n=Count("pk"))
-    }
+    progress = review.rated_counts()
     panel = [{"member": m, "rated": progress.get(m.pk, 0)} for m in review.panel.all()]
-    can_manage = access.can_manage_review(user, review)
     can_see_all = access.can_see_all_ratings(user, review)
     context = {
         "review": review,
         "panel": panel,
-        "n_items": n_items,
-        "team_label": access.team_label(user, review.team),
-        "can_manage": can_manage,
+        "n_items": review.scale.items.count(),
+        "team_label": programme_access.team_label(user, review.team),
+        "can_manage": access.can_manage_review(user, review),
+        "can_change_panel": access.can_change_panel(user, review),
+        "can_prepare": access.can_prepare(user, review),
         "can_rate": access.can_rate(user, review),
         "place": access.panel_place(user, review),
         "can_see_all": can_see_all,
         "can_view_report": access.can_view_report(user, review),
-        "can_see_preparation": can_manage or not review.is_finalised,
+        "can_see_preparation": access.can_see_preparation(user, review),
         "preparation": review.preparation.all(),
         "agreement": review_agreement(review) if can_see_all else None,
         "open_consensus": review.consensus.filter(agreed=False).count()
         if review.status in (Status.CONSENSUS, Status.REPORT)
         else 0,
         "statuses": Status.choices,
-        "breadcrumbs": _crumbs(None, (f"{review.team.name}, {review.timepoint.label}", "")),
+        "breadcrumbs": _trail(None, (f"{review.team.name}, {review.timepoint.label}", "")),
     }
     return render(request, "reviews/detail.jinja", context)
 
@@ -245,8 +223,7 @@ def review_advance(request, pk):
 @login_required
 @require_POST
 def preparation_toggle(request, pk, item_id):
-    review = access.review_for_management(request.user, pk)
-    item = get_object_or_404(PreparationItem, pk=item_id, review=review)
+    review, item = access.preparation_item_for_edit(request.user, pk, item_id)
     try:
         actions.toggle_preparation(item=item, done=request.POST.get("done") == "on")
     except actions.ReviewError as error:
@@ -284,12 +261,10 @@ def _routine_rows(review):
 
 @login_required
 def routine_data(request, pk):
-    review = access.review_for_management(request.user, pk)
+    review = access.review_for_preparation(request.user, pk, changing=request.method == "POST")
     rows = _routine_rows(review)
     values = dict(review.routine_values.values_list("criterion_id", "value"))
     form = RoutineDataForm(request.POST or None, criteria=rows, values=values)
-    if review.is_finalised and request.method == "POST":
-        raise PermissionDenied("This review is finalised.")
     if request.method == "POST" and form.is_valid():
         for row in rows:
             for criterion, _ in row["criteria"]:
@@ -315,19 +290,12 @@ def routine_data(request, pk):
             "Reviewers see the suggestion and decide.",
             "submit": "Save routine data",
             "cancel": review.get_absolute_url(),
-            "breadcrumbs": _crumbs(review),
+            "breadcrumbs": _trail(review),
         },
     )
 
 
 # Independent rating ------------------------------------------------------------------------
-
-
-def _place_for_rating(request, review):
-    place = access.panel_place(request.user, review)
-    if place is None:
-        raise PermissionDenied("Only the review's panel members have rating pages.")
-    return place
 
 
 def _item_or_404(review, number) -> Item:
@@ -419,8 +387,7 @@ def _posted_level(request):
 
 @login_required
 def rate_index(request, pk):
-    review = access.review_for_view(request.user, pk)
-    place = _place_for_rating(request, review)
+    review, place = access.place_for_rating(request.user, pk)
     ratings = {r.item_id: r for r in place.ratings.all()}
     sections = []
     for section in review.scale.sections.prefetch_related("items"):
@@ -444,35 +411,32 @@ def rate_index(request, pk):
             "rated": rated,
             "total": total,
             "can_rate": access.can_rate(request.user, review),
-            "breadcrumbs": _crumbs(review, ("Your ratings", "")),
+            "breadcrumbs": _trail(review, ("Your ratings", "")),
         },
     )
 
 
 @login_required
 def rate_item(request, pk, number):
-    review = access.review_for_view(request.user, pk)
-    place = _place_for_rating(request, review)
+    review, place = access.place_for_rating(request.user, pk)
     item = _item_or_404(review, number)
     can_rate = access.can_rate(request.user, review)
     errors = []
     if request.method == "POST":
         if not can_rate:
             raise PermissionDenied("Your ratings can no longer change.")
-        notes = request.POST.get("notes", "")
         try:
-            no_patient_identifiers(notes)
             actions.record_rating(
                 panel_member=place,
                 item=item,
                 decisions=_posted_decisions(request, item),
                 anchor_level=_posted_level(request),
-                notes=notes,
+                notes=request.POST.get("notes", ""),
             )
         except actions.ReviewError as error:
             errors.append({"text": str(error), "href": "#criteria"})
-        except ValidationError as error:  # the patient-data check
-            errors.append({"text": error.messages[0], "href": "#notes"})
+        except ValidationError as error:  # a free-text rule: the notes field says why
+            errors.extend(errors_from(error))
         if not errors and not _is_htmx(request):
             target = request.POST.get("next")
             if target == "next":
@@ -481,14 +445,14 @@ def rate_item(request, pk, number):
                     return redirect("rate_item", pk=review.pk, number=following.number)
                 return redirect("rate_index", pk=review.pk)
             return redirect("rate_item", pk=review.pk, number=number)
-    rating = Rating.objects.filter(panel_member=place, item=item).first()
+    rating = place.ratings.filter(item=item).first()
     if request.method == "POST" and errors:
         decisions = _posted_decisions(request, item)
         level, notes = _posted_level(request), request.POST.get("notes", "")
     else:
         decisions = {
             row.criterion.letter: (row.status, row.sources)
-            for row in CriterionRating.objects.filter(rating=rating).select_related("criterion")
+            for row in (rating.criteria.select_related("criterion") if rating else [])
         }
         level, notes = (rating.anchor_level, rating.notes) if rating else (None, "")
     definition = item.definition
@@ -511,7 +475,7 @@ def rate_item(request, pk, number):
         "previous": numbers[position - 1] if position else None,
         "next": numbers[position + 1] if position + 1 < len(numbers) else None,
         "levels": review.scale.definition.levels,
-        "breadcrumbs": _crumbs(
+        "breadcrumbs": _trail(
             review,
             ("Your ratings", reverse("rate_index", args=[review.pk])),
             (f"Item {number}", ""),
@@ -527,8 +491,7 @@ def rate_item(request, pk, number):
 @login_required
 @require_POST
 def rate_submit(request, pk):
-    review = access.review_for_view(request.user, pk)
-    place = _place_for_rating(request, review)
+    review, place = access.place_for_rating(request.user, pk)
     try:
         actions.submit_ratings(panel_member=place)
     except actions.ReviewError as error:
@@ -543,17 +506,6 @@ def rate_submit(request, pk):
 
 
 # Consensus ---------------------------------------------------------------------------------
-
-
-def _ratings_by_item(review):
-    """{item id: {panel member id: Rating}} with criterion decisions prefetched."""
-    ratings = Rating.objects.filter(panel_member__review=review).prefetch_related(
-        Prefetch("criteria", queryset=CriterionRating.objects.select_related("criterion"))
-    )
-    result: dict[int, dict[int, Rating]] = {}
-    for rating in ratings:
-        result.setdefault(rating.item_id, {})[rating.panel_member_id] = rating
-    return result
 
 
 def _disagreement(ratings: list[Rating]) -> str | None:
@@ -574,15 +526,9 @@ def _disagreement(ratings: list[Rating]) -> str | None:
 
 @login_required
 def consensus_index(request, pk):
-    review = access.review_for_view(request.user, pk)
-    if not access.can_see_all_ratings(request.user, review):
-        raise PermissionDenied("Independent ratings stay hidden until you submit your own.")
-    # Before consensus opens, a reviewer who has submitted sees the others' submitted
-    # ratings only; nobody's unsubmitted ratings are shown.
-    panel = [
-        m for m in review.panel.all() if m.has_submitted or review.has_reached(Status.CONSENSUS)
-    ]
-    by_item = _ratings_by_item(review)
+    review = access.review_for_ratings(request.user, pk)
+    panel = access.panel_with_visible_ratings(request.user, review)
+    by_item = review.ratings_by_item()
     consensus = {c.item_id: c for c in review.consensus.select_related("item__section")}
     rows = []
     for item in review.scale.items.select_related("section"):
@@ -607,26 +553,22 @@ def consensus_index(request, pk):
             "started": review.has_reached(Status.CONSENSUS),
             "n_open": sum(1 for r in rows if r["consensus"] and not r["consensus"].agreed),
             "n_flagged": sum(1 for r in rows if r["flag"]),
-            "breadcrumbs": _crumbs(review, ("Consensus", "")),
+            "breadcrumbs": _trail(review, ("Consensus", "")),
         },
     )
 
 
 @login_required
 def consensus_item(request, pk, number):
-    review = access.review_for_view(request.user, pk)
-    if not access.can_see_all_ratings(request.user, review):
-        raise PermissionDenied("Independent ratings stay hidden until you submit your own.")
+    review = access.review_for_ratings(request.user, pk)
     if not review.has_reached(Status.CONSENSUS):
         raise Http404("Consensus has not started")
     item = _item_or_404(review, number)
-    consensus = get_object_or_404(
-        ConsensusItem.objects.select_related("updated_by"), review=review, item=item
-    )
+    consensus = review.consensus.select_related("updated_by").filter(item=item).first()
+    if consensus is None:
+        raise Http404("No such item")
     amending = review.is_finalised
-    can_edit = access.can_edit_consensus(request.user, review) or (
-        amending and access.can_amend(request.user, review)
-    )
+    can_edit = access.can_change_consensus_item(request.user, review)
     errors, stale, reason = [], None, ""
     if request.method == "POST":
         if not can_edit:
@@ -641,8 +583,6 @@ def consensus_item(request, pk, number):
         except ValueError:
             expected = -1
         try:
-            no_patient_identifiers(rationale)
-            no_patient_identifiers(reason)
             if amending:
                 actions.amend(
                     consensus=consensus,
@@ -668,8 +608,8 @@ def consensus_item(request, pk, number):
             errors.append({"text": str(error), "href": "#their-version"})
         except actions.ReviewError as error:
             errors.append({"text": str(error), "href": "#criteria"})
-        except ValidationError as error:  # the patient-data check
-            errors.append({"text": error.messages[0], "href": "#rationale"})
+        except ValidationError as error:  # a free-text rule: the field says why
+            errors.extend(errors_from(error))
         if not errors:
             messages.success(request, f"Item {number} {'amended' if amending else 'saved'}.")
             if amending:
@@ -694,7 +634,7 @@ def consensus_item(request, pk, number):
         form_level, form_rationale = consensus.anchor_level, consensus.rationale
         form_agreed = consensus.agreed or amending
     panel = list(review.panel.all())
-    ratings = _ratings_by_item(review).get(item.pk, {})
+    ratings = review.ratings_by_item().get(item.pk, {})
     definition = item.definition
     reviewer_rows = []
     for criterion in item.criteria.all():
@@ -736,7 +676,7 @@ def consensus_item(request, pk, number):
             "stale": stale,
             "errors": errors,
             "levels": review.scale.definition.levels,
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": _trail(
                 review,
                 ("Consensus", reverse("consensus_index", args=[review.pk])),
                 (f"Item {number}", ""),
@@ -749,18 +689,9 @@ def consensus_item(request, pk, number):
 # Report ------------------------------------------------------------------------------------
 
 
-def _report_review(request, pk):
-    review = access.review_for_view(request.user, pk)
-    if not access.can_view_report(request.user, review) or not review.has_reached(Status.CONSENSUS):
-        raise Http404("The report is not written yet")
-    return review
-
-
 @login_required
 def review_report(request, pk):
-    from fidelis.reviews.report import build_report
-
-    review = _report_review(request, pk)
+    review = access.review_for_report(request.user, pk)
     return render(
         request,
         "reviews/report.jinja",
@@ -768,19 +699,16 @@ def review_report(request, pk):
             "review": review,
             "report": build_report(review),
             "can_manage": access.can_manage_review(request.user, review),
-            "can_finalise": review.status == Status.REPORT
-            and access.can_manage_review(request.user, review),
+            "can_finalise": access.can_finalise(request.user, review),
             "can_amend": access.can_amend(request.user, review),
-            "breadcrumbs": _crumbs(review, ("Feedback report", "")),
+            "breadcrumbs": _trail(review, ("Feedback report", "")),
         },
     )
 
 
 @login_required
 def review_report_pdf(request, pk):
-    from fidelis.reviews.report import report_pdf
-
-    review = _report_review(request, pk)
+    review = access.review_for_report(request.user, pk)
     pdf = report_pdf(review, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{review.team.slug}-{review.timepoint.key}.pdf"
@@ -790,9 +718,7 @@ def review_report_pdf(request, pk):
 
 @login_required
 def review_recommendations(request, pk):
-    review = access.review_for_management(request.user, pk)
-    if not review.has_reached(Status.CONSENSUS):
-        raise PermissionDenied("Recommendations are written after consensus starts.")
+    review = access.review_for_recommendations(request.user, pk)
     form = RecommendationsForm(
         request.POST or None,
         finalised=review.is_finalised,
@@ -806,6 +732,8 @@ def review_recommendations(request, pk):
                 recommendations=form.cleaned_data["recommendations"],
                 reason=form.cleaned_data.get("reason"),
             )
+        except ValidationError as error:
+            form.add_error(None, error)
         except actions.ReviewError as error:
             form.add_error(None, str(error))
         else:
@@ -821,7 +749,7 @@ def review_recommendations(request, pk):
             "caption": str(review),
             "submit": "Save recommendations",
             "cancel": reverse("review_report", args=[review.pk]),
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": _trail(
                 review, ("Feedback report", reverse("review_report", args=[review.pk]))
             ),
         },
@@ -850,16 +778,7 @@ def review_finalise(request, pk):
 
 @login_required
 def agreement_page(request, slug):
-    programme = access.programme_for_view(request.user, slug)
-    from fidelis.programmes.models import Role
-
-    if not (
-        access.can_manage_programme(request.user, programme)
-        or access.has_role(
-            request.user, programme, Role.REVIEWER, Role.EXPERT_REVIEWER, Role.EVALUATOR
-        )
-    ):
-        raise PermissionDenied("Inter-rater agreement is for the lead, reviewers and evaluators.")
+    programme = access.programme_for_agreement(request.user, slug)
     summary = programme_agreement(programme, user=request.user)
     return render(
         request,
@@ -867,10 +786,10 @@ def agreement_page(request, slug):
         {
             "programme": programme,
             "summary": summary,
-            "breadcrumbs": [
-                {"text": "Home", "href": reverse("home")},
-                {"text": programme.name, "href": programme.get_absolute_url()},
-                {"text": "Inter-rater agreement", "href": ""},
-            ],
+            "breadcrumbs": breadcrumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                ("Inter-rater agreement", ""),
+            ),
         },
     )

@@ -14,13 +14,6 @@ class ScaleInUse(ValueError):
     """A scale version that reviews have used was about to change."""
 
 
-class FidelityScaleQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from fidelis.programmes import access
-
-        return access.scales_visible_to(user, self)
-
-
 class FidelityScale(models.Model):
     """One version of a fidelity scale. Immutable once a review has used it."""
 
@@ -41,8 +34,6 @@ class FidelityScale(models.Model):
         help_text="The earlier version this one's item mapping refers to.",
     )
     imported_at = models.DateTimeField(default=timezone.now)
-
-    objects = FidelityScaleQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "-imported_at"]
@@ -79,10 +70,11 @@ class FidelityScale(models.Model):
         return cached
 
     def is_in_use(self) -> bool:
-        """True once any review has used this version; it may then never change."""
-        from fidelis.reviews.models import Review
+        """True once any review has used this version; it may then never change.
 
-        return Review.objects.filter(scale=self).exists()
+        Reviews sit above scales in the layers, so this reads the reverse relation they
+        declare (`Review.scale`, related name "reviews") rather than importing them."""
+        return self.reviews.exists()
 
 
 class Section(models.Model):

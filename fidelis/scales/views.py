@@ -5,36 +5,26 @@ from django.urls import reverse
 
 from fidelis.lib.scalefile import dump_scale
 from fidelis.lib.scoring import describe_rule
-from fidelis.scales.models import FidelityScale
-
-
-def _scale_for_view(user, slug: str, version: str) -> FidelityScale:
-    scale = FidelityScale.objects.visible_to(user).filter(slug=slug, version=version).first()
-    if scale is None:
-        raise Http404("No such scale")
-    return scale
-
-
-def _crumbs(*pairs):
-    return [{"text": t, "href": h} for t, h in pairs]
+from fidelis.pages import breadcrumbs
+from fidelis.scales.access import scale_for_view, scales_visible_to
 
 
 @login_required
 def scale_list(request):
-    scales = FidelityScale.objects.visible_to(request.user).prefetch_related("programmes")
+    scales = scales_visible_to(request.user).prefetch_related("programmes")
     return render(
         request,
         "scales/list.jinja",
         {
             "scales": scales,
-            "breadcrumbs": _crumbs(("Home", reverse("home")), ("Fidelity scales", "")),
+            "breadcrumbs": breadcrumbs(("Home", reverse("home")), ("Fidelity scales", "")),
         },
     )
 
 
 @login_required
 def scale_detail(request, slug, version):
-    scale = _scale_for_view(request.user, slug, version)
+    scale = scale_for_view(request.user, slug, version)
     definition = scale.definition
     sections = [
         {
@@ -61,7 +51,7 @@ def scale_detail(request, slug, version):
             "n_items": n_items,
             "min_total": n_items * definition.min_level,
             "max_total": n_items * definition.max_level,
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": breadcrumbs(
                 ("Home", reverse("home")),
                 ("Fidelity scales", reverse("scale_list")),
                 (scale.name, ""),
@@ -72,7 +62,7 @@ def scale_detail(request, slug, version):
 
 @login_required
 def item_detail(request, slug, version, number):
-    scale = _scale_for_view(request.user, slug, version)
+    scale = scale_for_view(request.user, slug, version)
     definition = scale.definition
     try:
         item = definition.item(number)
@@ -94,7 +84,7 @@ def item_detail(request, slug, version, number):
             "rule": describe_rule(item),
             "previous": numbers[position - 1] if position > 0 else None,
             "next": numbers[position + 1] if position + 1 < len(numbers) else None,
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": breadcrumbs(
                 ("Home", reverse("home")),
                 ("Fidelity scales", reverse("scale_list")),
                 (scale.name, scale.get_absolute_url()),
@@ -106,7 +96,7 @@ def item_detail(request, slug, version, number):
 
 @login_required
 def scale_download(request, slug, version):
-    scale = _scale_for_view(request.user, slug, version)
+    scale = scale_for_view(request.user, slug, version)
     response = HttpResponse(dump_scale(scale.definition), content_type="application/yaml")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{version}.yaml"'
     return response

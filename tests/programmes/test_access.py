@@ -126,10 +126,16 @@ def test_team_checks_and_team_lists_agree(persona, users, db):
     from fidelis.programmes.models import Organisation, Team
 
     user = users[persona]
-    listed = set(Team.objects.visible_to(user))
+    listed = set(access.teams_visible_to(user))
     for team in Team.objects.select_related("organisation__programme"):
         assert access.can_view_team(user, team) == (team in listed), team.name
-    listed_orgs = set(Organisation.objects.visible_to(user))
+    # The programme page's list marks as open exactly the teams the user may open, and
+    # labels every other team with its pseudonym.
+    programme = Team.objects.first().organisation.programme
+    for team in access.teams_listed_for(user, programme).select_related("organisation__programme"):
+        assert team.open == access.can_view_team(user, team), team.name
+        assert team.label == access.team_label(user, team), team.name
+    listed_orgs = set(access.organisations_visible_to(user))
     for organisation in Organisation.objects.all():
         assert access.can_view_organisation(user, organisation) == (organisation in listed_orgs)
 

@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from fidelis.programmes.models import Programme
 from fidelis.reviews.models import Review
+from fidelis.reviews.report import report_pdf, warm_up
 
 
 class Command(BaseCommand):
@@ -42,8 +43,6 @@ class Command(BaseCommand):
         return getattr(self, f"_{kind}")(**options)
 
     def _reviews(self, programme, out, verbosity=1, **options):
-        from fidelis.reviews.report import report_pdf, warm_up
-
         found = Programme.objects.filter(slug=programme).first()
         if found is None:
             known = ", ".join(Programme.objects.order_by("slug").values_list("slug", flat=True))

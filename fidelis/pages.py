@@ -1,0 +1,139 @@
+"""The pieces shared pages are built from, and how the apps' contributions are found.
+
+Some pages belong to no single app: the home page's next steps, the team page's panels and
+the header's navigation gather something from every app. Each app contributes through
+plain functions that return the types below; the project level lists the contributions in
+settings (`FIDELIS_HOME`, `FIDELIS_TEAM_PANELS`, `FIDELIS_NAVIGATION`, in the order they
+appear), so an app that builds a shared page never imports the apps that add to it, and a
+new app adds entries, not imports.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.utils.module_loading import import_string
+
+
+@dataclass
+class Link:
+    """A link with an optional line of context under or beside it."""
+
+    text: str
+    href: str
+    meta: str = ""
+
+
+def breadcrumbs(*pairs: tuple[str, str]) -> list[Link]:
+    """The NHS breadcrumb's items, from (text, href) pairs; the last is the current page."""
+    return [Link(text, href) for text, href in pairs]
+
+
+@dataclass
+class Section:
+    """One panel of the home page: a role someone holds in a programme, and its next steps.
+
+    `memberships` are the person's memberships behind the section (one per team for a
+    facilitator of several teams), so each app can add what concerns them."""
+
+    role: str
+    title: str
+    programme: Any
+    memberships: list = field(default_factory=list)
+    intro: str = ""
+    next_steps: list[Link] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    # Next steps beyond those shown, summarised in one line with a link to the full list.
+    more: Link | None = None
+
+
+@dataclass
+class HomePage:
+    """The signed-in home page as the contributions build it, in order."""
+
+    user: Any
+    today: datetime.date
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class Panel:
+    """A panel on the team page: a heading and a template drawn with its own context."""
+
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+@cache
+def contributions(name: str) -> tuple:
+    """The functions listed in the setting `name` (dotted paths), imported once."""
+    return tuple(import_string(path) for path in getattr(settings, name))
+
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Paged:
+    """One page of a long list, with what the NHS pagination needs."""
+
+    page: Page
+    previous_href: str | None
+    next_href: str | None
+    # The numbered links: first, last and the pages around this one, with gaps between.
+    links: list[dict] = field(default_factory=list)
+
+    @property
+    def items(self):
+        return self.page.object_list
+
+    @property
+    def summary(self) -> str:
+        """'Showing 51 to 100 of 1,000', or '' when everything fits on one page."""
+        paginator = self.page.paginator
+        if paginator.num_pages <= 1:
+            return ""
+        return (
+            f"Showing {self.page.start_index():,} to {self.page.end_index():,} "
+            f"of {paginator.count:,}"
+        )
+
+    @property
+    def label(self) -> str:
+        return f"Page {self.page.number} of {self.page.paginator.num_pages}"
+
+
+def paginate(request, items, *, per_page: int = PAGE_SIZE, param: str = "page") -> Paged:
+    """One page of `items` (a QuerySet or a list) from the request's `?page=`; an
+    out-of-range or malformed page number shows the nearest page rather than an error."""
+    paginator = Paginator(items, per_page)
+    page = paginator.get_page(request.GET.get(param))
+    query = request.GET.copy()
+
+    def href(number: int) -> str:
+        query[param] = str(number)
+        return f"?{query.urlencode()}"
+
+    links: list[dict] = []
+    if paginator.num_pages > 1:
+        shown = sorted(
+            {1, paginator.num_pages, page.number - 1, page.number, page.number + 1}
+            & set(paginator.page_range)
+        )
+        for number in shown:
+            if links and number - links[-1]["number"] > 1:
+                links.append({"ellipsis": True, "number": number - 1})
+            links.append({"number": number, "href": href(number), "current": number == page.number})
+    return Paged(
+        page=page,
+        previous_href=href(page.previous_page_number()) if page.has_previous() else None,
+        next_href=href(page.next_page_number()) if page.has_next() else None,
+        links=links,
+    )

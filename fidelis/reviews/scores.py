@@ -1,0 +1,111 @@
+"""Where scores are read: a review's agreed item scores and totals, and a team's path.
+
+Every page that shows a fidelity result reads it here (the feedback report, the team page,
+and the benchmarks and plans to come), so a total is computed one way only: the agreed
+item scores of the consensus, put through `fidelis.lib.scoring.score_scale`. A finalised
+review stores its total, mean and band (`store_totals`, called when it is finalised and at
+every amendment); pages that list many reviews read those stored figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from fidelis.lib.scoring import ScaleScore, score_scale
+from fidelis.reviews.models import ConsensusItem, Review, Status
+from fidelis.scales.models import Item
+
+
+def item_scores(review: Review) -> dict[int, int | None]:
+    """{item number: agreed score, or None while not agreed} for the review."""
+    return dict(review.consensus.values_list("item__number", "score"))
+
+
+def totals(review: Review, scores: dict[int, int | None] | None = None) -> ScaleScore:
+    """Total, mean, section means and band of the review's agreed scores."""
+    scale = review.scale.definition
+    scores = item_scores(review) if scores is None else scores
+    known = {item.number for item in scale.items}
+    return score_scale(scale, {n: s for n, s in scores.items() if n in known})
+
+
+def store_totals(review: Review) -> Review:
+    """Store the review's total, mean, band and count of scored items on it."""
+    result = totals(review)
+    review.total = result.total
+    review.mean_score = round(result.mean, 4) if result.mean is not None else None
+    review.band = result.band.key if result.band else ""
+    review.n_scored = result.n_scored
+    review.save(update_fields=["total", "mean_score", "band", "n_scored"])
+    return review
+
+
+def earlier_review(review: Review) -> Review | None:
+    """The team's most recent finalised review before this one."""
+    return (
+        Review.objects.filter(
+            team_id=review.team_id, status=Status.FINALISED, visit_date__lt=review.visit_date
+        )
+        .exclude(pk=review.pk)
+        .select_related("timepoint", "scale")
+        .order_by("-visit_date", "-pk")
+        .first()
+    )
+
+
+def scores_on(review: Review, earlier: Review, items) -> dict[int, int | None]:
+    """The earlier review's agreed score for each of `items` (this review's Item rows), by
+    this review's item number: through the scale's item mapping when the versions differ."""
+    by_item_id = dict(ConsensusItem.objects.filter(review=earlier).values_list("item_id", "score"))
+    previous: dict[int, int | None] = {}
+    if earlier.scale_id == review.scale_id:
+        for item in items:
+            if item.pk in by_item_id:
+                previous[item.number] = by_item_id[item.pk]
+        return previous
+    # Another version: follow each item's previous_item links back to the earlier version.
+    links = dict(
+        Item.objects.filter(scale__slug=review.scale.slug).values_list("id", "previous_item_id")
+    )
+    for item in items:
+        current, steps = item.previous_item_id, 0
+        while current is not None and current not in by_item_id and steps < 20:
+            current, steps = links.get(current), steps + 1
+        if current is not None and current in by_item_id:
+            previous[item.number] = by_item_id[current]
+    return previous
+
+
+@dataclass(frozen=True)
+class PathPoint:
+    """A team's agreed result at one timepoint."""
+
+    review_id: int
+    timepoint: str
+    visit_date: datetime.date
+    total: int | None
+    mean: float | None
+    band: str
+    n_scored: int | None
+
+
+def team_path(team) -> list[PathPoint]:
+    """The team's finalised results in order of visit: baseline, 6 months, 12 months..."""
+    reviews = (
+        Review.objects.filter(team=team, status=Status.FINALISED)
+        .select_related("timepoint", "scale")
+        .order_by("visit_date", "pk")
+    )
+    return [
+        PathPoint(
+            review_id=r.pk,
+            timepoint=r.timepoint.label,
+            visit_date=r.visit_date,
+            total=r.total,
+            mean=r.mean_score,
+            band=r.band_label,
+            n_scored=r.n_scored,
+        )
+        for r in reviews
+    ]
