@@ -34,6 +34,8 @@ test: install lint migrations-check pytest browser
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/lint_views.py
 
 migrations-check:
 	$(FIDELIS) makemigrations --check --dry-run

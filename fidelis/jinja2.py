@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+from jinja2.exceptions import UndefinedError
 
 from fidelis.forms import error_list, render_field
 from fidelis.navigation import navigation
@@ -40,9 +41,25 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {word}"
 
 
+class LoudUndefined(ChainableUndefined):
+    """A missing variable that may be tested (`{% if x %}`, `x | default(...)`, as the
+    NHS.UK macros do with their optional parameters) but never printed: `{{ x }}` with x
+    missing raises instead of rendering as nothing."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        raise UndefinedError(self._undefined_message)
+
+    __html__ = __str__
+
+
 def environment(**options) -> Environment:
     options["loader"] = ChoiceLoader([options["loader"], PackageLoader("nhsuk_frontend_jinja")])
-    options["undefined"] = ChainableUndefined
+    # A missing variable renders as nothing for users, but fails loudly where
+    # FIDELIS_STRICT_TEMPLATES is on (the test suite), so a view that forgets one is caught.
+    strict = getattr(settings, "FIDELIS_STRICT_TEMPLATES", False)
+    options["undefined"] = LoudUndefined if strict else ChainableUndefined
     options.setdefault("autoescape", True)
     env = Environment(**options)  # noqa: S701 (autoescape is set above)
     env.globals.update(

@@ -255,6 +255,10 @@ FIDELIS_DEMO = ["fidelis.programmes.demo.build_demo", "fidelis.reviews.demo.buil
 FIDELIS_SEED = ["fidelis.programmes.demo.build_seed", "fidelis.reviews.demo.build_seed"]
 FIDELIS_REMOVE = ["fidelis.reviews.demo.remove", "fidelis.programmes.demo.remove"]
 
+# Missing template variables raise instead of rendering as nothing (the test suite's
+# setting; users never see it).
+FIDELIS_STRICT_TEMPLATES = env_bool("FIDELIS_STRICT_TEMPLATES", False)
+
 # Named benchmarking and other per-programme switches live on the Programme model.
 FIDELIS_SERVICE_NAME = "Fidelis"
 # The address in emailed links; when empty, the address the sender was using.

@@ -8,11 +8,16 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from fidelis.demo import PERSONAS
 
 PERSONA_NAMES = [persona.username for persona in PERSONAS]
+
+# A template variable a view forgets to pass fails the test that renders it. (Set before
+# any template renders: the Jinja environment reads it once.)
+settings.FIDELIS_STRICT_TEMPLATES = True
 
 
 @pytest.fixture(scope="session")

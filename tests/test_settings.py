@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def run(args, **env):
     return subprocess.run(
@@ -67,3 +69,19 @@ def test_gunicorn_settings_warm_the_pdf_renderer_in_each_worker():
     gunicorn.post_worker_init(Worker())
     assert gunicorn.bind == "127.0.0.1:8001"
     assert gunicorn.workers >= 1
+
+
+def test_templates_fail_loudly_on_a_missing_variable_in_the_tests():
+    from django.template import engines
+    from jinja2 import UndefinedError
+
+    env = engines["jinja2"].env
+    with pytest.raises(UndefinedError):
+        env.from_string("{{ forgotten.name }}").render()
+    with pytest.raises(UndefinedError):
+        env.from_string("<p>{{ forgotten }}</p>").render()
+    # Optional values may still be tested, as the NHS.UK macros do.
+    assert (
+        env.from_string("{% if forgotten %}x{% endif %}{{ forgotten | default('y') }}").render()
+        == "y"
+    )

@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -16,3 +17,8 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def uses_authenticator_app(self) -> bool:
+        """Whether two-factor authentication with an authenticator app is on."""
+        return Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()

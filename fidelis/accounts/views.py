@@ -1,4 +1,3 @@
-from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
@@ -6,9 +5,7 @@ from django.urls import reverse
 
 @login_required
 def settings_page(request):
-    has_totp = Authenticator.objects.filter(
-        user=request.user, type=Authenticator.Type.TOTP
-    ).exists()
+    has_totp = request.user.uses_authenticator_app
     return render(
         request,
         "account/settings.jinja",

@@ -755,7 +755,7 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
                 else None,
                 finalised_by=plan.seats[0].user if finished else None,
                 total=agreed.total if agreed else None,
-                mean_score=round(agreed.mean, 4) if agreed and agreed.mean is not None else None,
+                mean_score=agreed.mean if agreed else None,
                 band=agreed.band.key if agreed and agreed.band else "",
                 n_scored=agreed.n_scored if agreed else None,
             )

@@ -26,7 +26,7 @@ def store_totals(apps, schema_editor):
         }
         result = score_scale(scale, scores)
         review.total = result.total
-        review.mean_score = round(result.mean, 4) if result.mean is not None else None
+        review.mean_score = result.mean
         review.band = result.band.key if result.band else ""
         review.n_scored = result.n_scored
         review.save(update_fields=["total", "mean_score", "band", "n_scored"])
