@@ -55,6 +55,24 @@ def all_docs_text() -> str:
     return "\n".join(path.read_text() for path in sorted(DOCS.rglob("*.md")))
 
 
+def markdown_headings(text: str) -> list[tuple[int, str]]:
+    """(level, text) of each ATX heading, skipping fenced code (where # starts a comment)."""
+    headings = []
+    fence = None
+    for line in text.splitlines():
+        marker = re.match(r"\s*(`{3,}|~{3,})", line)
+        if marker:
+            if fence is None:
+                fence = marker.group(1)
+            elif marker.group(1).startswith(fence):
+                fence = None
+            continue
+        heading = re.match(r"(#{1,6})\s+(.*?)(?:\s+#+)?\s*$", line)
+        if fence is None and heading:
+            headings.append((len(heading.group(1)), heading.group(2)))
+    return headings
+
+
 def test_the_settings_read_some_environment_variables():
     # Guards the regex: if settings.py changed its helpers, the next test would pass vacuously.
     names = environment_variables_read_by_settings()
@@ -122,3 +140,17 @@ def test_relative_links_between_docs_point_at_files_that_exist():
             if not (path.parent / target).exists():
                 broken.append(f"{path.relative_to(ROOT)} -> {target}")
     assert not broken, broken
+
+
+def test_headings_are_read_outside_code_blocks_only():
+    text = "# Page\n\n```console\n# a shell comment\n```\n\n## Part\n"
+    assert markdown_headings(text) == [(1, "Page"), (2, "Part")]
+
+
+@pytest.mark.parametrize(
+    "path", [README, *sorted(DOCS.rglob("*.md"))], ids=lambda path: str(path.relative_to(ROOT))
+)
+def test_no_page_has_two_headings_with_the_same_text_at_the_same_level(path):
+    headings = markdown_headings(path.read_text())
+    repeated = sorted({heading for heading in headings if headings.count(heading) > 1})
+    assert not repeated, f"{path.relative_to(ROOT)} repeats headings: {repeated}"
