@@ -1,5 +1,6 @@
 """The documentation keeps up with the code: settings, commands and role pages."""
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -24,6 +25,19 @@ COMMAND_LINES = [
     "fidelis agreement FILE.csv",
     "fidelis report reviews --programme SLUG --out DIR",
 ]
+
+
+def _load_command_reference():
+    path = ROOT / "scripts" / "command_reference.py"
+    spec = importlib.util.spec_from_file_location("command_reference", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+command_reference = _load_command_reference()
+COMMAND_REFERENCE = command_reference.REFERENCE
+
 ROLE_PAGES = [
     "getting-started.md",
     "programme-lead.md",
@@ -43,8 +57,13 @@ def environment_variables_read_by_settings() -> list[str]:
     return sorted(set(names))
 
 
+def written_docs() -> list[Path]:
+    """The pages people write (not docs/commands.md, which the commands write)."""
+    return [path for path in sorted(DOCS.rglob("*.md")) if path != COMMAND_REFERENCE]
+
+
 def all_docs_text() -> str:
-    return "\n".join(path.read_text() for path in sorted(DOCS.rglob("*.md")))
+    return "\n".join(path.read_text() for path in written_docs())
 
 
 def markdown_headings(text: str) -> list[tuple[int, str]]:
@@ -98,6 +117,17 @@ def test_every_fidelis_command_is_in_the_docs(command):
 @pytest.mark.parametrize("line", COMMAND_LINES)
 def test_the_readme_gives_each_command_with_its_arguments(line):
     assert line in README.read_text()
+
+
+def test_the_command_reference_matches_every_commands_help(capsys):
+    status = command_reference.main(["--check"])
+    captured = capsys.readouterr()
+    assert status == 0, captured.out + captured.err
+
+
+def test_the_docs_index_and_the_readme_link_to_the_command_reference():
+    assert "(commands.md)" in (DOCS / "index.md").read_text()
+    assert "(docs/commands.md)" in section(README.read_text(), "Documentation")
 
 
 def test_the_readme_opens_with_make_demo_and_make_test():
