@@ -1,5 +1,12 @@
-"""The documentation keeps up with the code: settings, commands and role pages."""
+"""The documentation keeps up with the code: settings, commands, demo accounts and role pages.
 
+The lists checked here come from the code: the environment variables from settings.py, the
+demo accounts from fidelis.demo.PERSONAS, and the commands, their subcommands and their
+arguments from Django's command registry and each command's argument parser (through
+scripts/command_reference.py, which also generates docs/commands.md).
+"""
+
+import argparse
 import importlib.util
 import re
 from pathlib import Path
@@ -14,17 +21,6 @@ README = ROOT / "README.md"
 DOCS = ROOT / "docs"
 DEPLOYMENT = DOCS / "deployment.md"
 GUIDE = DOCS / "guide"
-
-FIDELIS_COMMANDS = ["demo", "seed", "scale", "agreement", "report"]
-COMMAND_LINES = [
-    "fidelis demo",
-    "fidelis seed --teams N --seed S",
-    "fidelis scale validate FILE",
-    "fidelis scale import FILE",
-    "fidelis scale export SLUG",
-    "fidelis agreement FILE.csv",
-    "fidelis report reviews --programme SLUG --out DIR",
-]
 
 
 def _load_command_reference():
@@ -55,6 +51,43 @@ def environment_variables_read_by_settings() -> list[str]:
     source = SETTINGS.read_text()
     names = re.findall(r"\benv_(?:str|bool|int|list)\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']", source)
     return sorted(set(names))
+
+
+def fidelis_commands() -> list[str]:
+    """Every Fidelis command and subcommand as typed after `fidelis`: "scale", "scale import"."""
+    return [" ".join(words) for words, _ in command_reference.command_parsers()]
+
+
+def _option_words(action: argparse.Action) -> list[str]:
+    if action.option_strings:
+        words = [max(action.option_strings, key=len)]
+        if action.nargs != 0:
+            words.append(action.metavar or action.dest.upper())
+        return words
+    return [action.metavar or action.dest.upper()]
+
+
+def command_lines() -> list[str]:
+    """`fidelis COMMAND [SUBCOMMAND]` with its required arguments (positional arguments, as
+    argparse marks them required unless optional, and required options), for every command
+    that runs without a further subcommand: "fidelis scale export SLUG"."""
+    lines = []
+    for words, parser in command_reference.command_parsers():
+        if command_reference.subparsers(parser):
+            continue
+        arguments = [
+            word
+            for action in parser._actions
+            if action.required and not isinstance(action, argparse._SubParsersAction)
+            for word in _option_words(action)
+        ]
+        lines.append(" ".join(["fidelis", *words, *arguments]))
+    return lines
+
+
+def mentions(text: str, phrase: str) -> bool:
+    """`phrase` appears in `text` as whole words: "fidelis scale" is not in "fidelis scales"."""
+    return re.search(re.escape(phrase) + r"(?![\w-])", text) is not None
 
 
 def written_docs() -> list[Path]:
@@ -91,6 +124,9 @@ def section(text: str, title: str) -> str:
     return match.group(1)
 
 
+# Settings
+
+
 def test_the_settings_read_some_environment_variables():
     # Guards the regex: if settings.py changed its helpers, the next test would pass vacuously.
     names = environment_variables_read_by_settings()
@@ -104,19 +140,44 @@ def test_every_environment_variable_is_documented_in_deployment(name):
     )
 
 
-@pytest.mark.parametrize("command", FIDELIS_COMMANDS)
+# Commands
+
+
+def test_the_commands_are_found_wherever_fidelis_keeps_them():
+    # Guards the discovery: if it found nothing, the tests below would pass vacuously.
+    commands = fidelis_commands()
+    assert {"demo", "seed", "scale", "scale validate", "agreement", "report reviews"} <= set(
+        commands
+    )
+    assert "migrate" not in commands, "Django's own commands are not Fidelis's"
+
+
+def test_the_command_lines_carry_positional_arguments_and_required_options():
+    lines = command_lines()
+    assert "fidelis scale export SLUG" in lines
+    assert "fidelis report reviews --programme SLUG --out DIR" in lines
+
+
+@pytest.mark.parametrize("command", fidelis_commands())
 def test_every_fidelis_command_is_in_the_readme(command):
-    assert f"fidelis {command}" in README.read_text()
+    assert mentions(README.read_text(), f"fidelis {command}"), (
+        f"`fidelis {command}` is a command but README.md does not mention it"
+    )
 
 
-@pytest.mark.parametrize("command", FIDELIS_COMMANDS)
+@pytest.mark.parametrize("command", fidelis_commands())
 def test_every_fidelis_command_is_in_the_docs(command):
-    assert f"fidelis {command}" in all_docs_text()
+    assert mentions(all_docs_text(), f"fidelis {command}"), (
+        f"`fidelis {command}` is a command but no page under docs/ (other than the generated "
+        "command reference) mentions it"
+    )
 
 
-@pytest.mark.parametrize("line", COMMAND_LINES)
+@pytest.mark.parametrize("line", command_lines())
 def test_the_readme_gives_each_command_with_its_arguments(line):
-    assert line in README.read_text()
+    assert mentions(README.read_text(), line), (
+        f"README.md should give `{line}`: its positional arguments and required options"
+    )
 
 
 def test_the_command_reference_matches_every_commands_help(capsys):
@@ -130,10 +191,16 @@ def test_the_docs_index_and_the_readme_link_to_the_command_reference():
     assert "(docs/commands.md)" in section(README.read_text(), "Documentation")
 
 
+# README
+
+
 def test_the_readme_opens_with_make_demo_and_make_test():
     opening = "\n".join(README.read_text().splitlines()[:15])
     assert "make demo" in opening
     assert "make test" in opening
+
+
+# Demo accounts
 
 
 def test_the_demo_has_accounts():
@@ -152,6 +219,9 @@ def test_the_readme_lists_the_demo_accounts_in_the_demo_builders_order():
     table = section(README.read_text(), "Demo accounts")
     listed = re.findall(r"^\| `([^`]+)` \|", table, re.M)
     assert listed == DEMO_USERNAMES, "README.md's table should follow fidelis.demo.PERSONAS"
+
+
+# Guide pages and links
 
 
 @pytest.mark.parametrize("page", ROLE_PAGES)
