@@ -153,6 +153,10 @@ def can_plan_reviews(user, programme: Programme) -> bool:
     return programme_access.is_lead(user, programme)
 
 
+def sees_pseudonyms_only(user, programme: Programme) -> bool:
+    return programme_access.sees_pseudonyms_only(user, programme)
+
+
 def can_view_agreement(user, programme: Programme) -> bool:
     return programme_access.is_lead(user, programme) or programme_access.has_role(
         user, programme, Role.REVIEWER, Role.EXPERT_REVIEWER, Role.EVALUATOR

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from fidelis.lib.scoring import CriterionDecision, score_item
-from fidelis.reviews import scores
+from fidelis.reviews import agreement, scores
 from fidelis.reviews.models import (
     Amendment,
     ConsensusCriterion,
@@ -20,6 +20,7 @@ from fidelis.reviews.models import (
     RoutineValue,
     Status,
 )
+from fidelis.reviews.tasks import refresh_agreement
 from fidelis.scales.models import Criterion, Item
 from fidelis.validators import check_text
 
@@ -152,6 +153,8 @@ def advance(*, review: Review, by) -> Review:
             )
         _open_consensus(review)
         review.status = Status.CONSENSUS
+        # Every reviewer has submitted, so the independent ratings are final.
+        review.agreement = agreement.review_figures(review)
     elif review.status == Status.CONSENSUS:
         open_items = review.consensus.filter(agreed=False).count()
         if open_items:
@@ -162,7 +165,7 @@ def advance(*, review: Review, by) -> Review:
         review.status = Status.REPORT
     else:
         raise ReviewError("Use 'Finalise report' to finish the review.")
-    review.save(update_fields=["status"])
+    review.save(update_fields=["status", "agreement"])
     return review
 
 
@@ -488,6 +491,8 @@ def finalise(*, review: Review, by) -> Review:
     review.report_version += 1
     review.save(update_fields=["status", "finalised_at", "finalised_by", "report_version"])
     scores.store_totals(review)
+    programme_id = review.team.organisation.programme_id
+    transaction.on_commit(lambda: refresh_agreement.enqueue(programme_id=programme_id))
     return review
 
 
@@ -510,3 +515,8 @@ def toggle_preparation(*, item: PreparationItem, done: bool) -> PreparationItem:
     item.done = done
     item.save(update_fields=["done"])
     return item
+
+
+def request_programme_agreement(*, programme) -> None:
+    """Have the programme's pooled agreement worked out in the background."""
+    transaction.on_commit(lambda: refresh_agreement.enqueue(programme_id=programme.pk))

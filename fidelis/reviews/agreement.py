@@ -1,12 +1,20 @@
 """Inter-rater agreement on independent (pre-consensus) item scores, for one review and
-across a programme, from fidelis.lib.agreement."""
+pooled across a programme, from fidelis.lib.agreement.
+
+A review's figures are worked out once, when consensus opens (every reviewer has submitted
+and the independent ratings never change again), and stored on the review. The pooled
+figures read every finalised review's ratings, so they are worked out in the background
+when a review is finalised (`refresh_programme` through the `refresh_agreement` task) and
+stored; the agreement page only reads what is stored.
+"""
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from fidelis.lib.agreement import Rating as LongRating
 from fidelis.lib.agreement import interpret_alpha, interpret_icc, summarise
-from fidelis.programmes import access
-from fidelis.reviews.models import Rating, Review, Status
+from fidelis.reviews.models import ProgrammeAgreement, Rating, Review, Status
 
 
 @dataclass
@@ -18,6 +26,18 @@ class AgreementSummary:
     alpha: dict
     exact: float | None
     adjacent: float | None
+
+    @classmethod
+    def of(cls, label: str, figures: dict) -> "AgreementSummary":
+        return cls(
+            label=label,
+            n_units=figures["n_units"],
+            n_raters=figures["n_raters"],
+            icc=figures["icc"],
+            alpha=figures["alpha"],
+            exact=figures["exact_agreement"],
+            adjacent=figures["adjacent_agreement"],
+        )
 
     # Labels follow the two-decimal figure shown beside them, so "0.75" never reads
     # "moderate" while the key says 0.75 is good.
@@ -32,20 +52,7 @@ class AgreementSummary:
         return interpret_alpha(None if value is None else round(value, 3))
 
 
-def _summary(label: str, ratings: list[LongRating]) -> AgreementSummary:
-    result = summarise(ratings)
-    return AgreementSummary(
-        label=label,
-        n_units=result["n_units"],
-        n_raters=result["n_raters"],
-        icc=result["icc"],
-        alpha=result["alpha"],
-        exact=result["exact_agreement"],
-        adjacent=result["adjacent_agreement"],
-    )
-
-
-def review_agreement(review: Review) -> AgreementSummary | None:
+def review_figures(review: Review) -> dict | None:
     """Agreement between the reviewers who have submitted; None until two have."""
     rows = list(
         Rating.objects.filter(
@@ -54,19 +61,28 @@ def review_agreement(review: Review) -> AgreementSummary | None:
             score__isnull=False,
         ).values_list("item__number", "panel_member__user_id", "score")
     )
-    if len({r[1] for r in rows}) < 2:
+    return figures_of([(item, user, score) for item, user, score in rows])
+
+
+def figures_of(rows) -> dict | None:
+    """The agreement figures of (item, rater, score) rows; None with fewer than two raters."""
+    if len({rater for _, rater, _ in rows}) < 2:
         return None
-    return _summary(str(review), [LongRating(str(i), str(u), float(s)) for i, u, s in rows])
+    return summarise([LongRating(str(i), str(r), float(s)) for i, r, s in rows])
 
 
-def programme_agreement(programme, *, user) -> dict:
-    """Per finalised review, and overall: items x reviewers, with the panel role as the
-    rater position so reviews with different people can be pooled."""
-    reviews = (
-        Review.objects.filter(team__organisation__programme=programme, status=Status.FINALISED)
-        .select_related("team__organisation__programme", "timepoint")
-        .order_by("timepoint__order", "team__name")
-    )
+def review_agreement(review: Review) -> AgreementSummary | None:
+    """The review's agreement: as stored once consensus opened, or so far while rating."""
+    figures = review.agreement if review.agreement is not None else review_figures(review)
+    return AgreementSummary.of(str(review), figures) if figures else None
+
+
+def pooled_figures(programme) -> tuple[dict | None, int]:
+    """Items x reviewers over every finalised review, with the panel seat as the rater so
+    reviews with different people can be pooled; and how many reviews went in."""
+    reviews = Review.objects.filter(
+        team__organisation__programme=programme, status=Status.FINALISED
+    ).values("pk")
     by_review: dict[int, list] = {}
     for review_id, item, role, user_id, score in Rating.objects.filter(
         panel_member__review__in=reviews, score__isnull=False
@@ -78,15 +94,11 @@ def programme_agreement(programme, *, user) -> dict:
         "score",
     ):
         by_review.setdefault(review_id, []).append((item, role, user_id, score))
-    per_review, pooled = [], []
-    for review in reviews:
-        rows = by_review.get(review.pk, [])
+    pooled, n_reviews = [], 0
+    for review_id, rows in by_review.items():
         if len({r[2] for r in rows}) < 2:
             continue
-        label = f"{access.team_label(user, review.team)}, {review.timepoint.label}"
-        per_review.append(
-            _summary(label, [LongRating(str(i), str(u), float(s)) for i, _, u, s in rows])
-        )
+        n_reviews += 1
         # The rater is the panel seat: the role, numbered when a panel has two of one role
         # (two clinicians, say), so pooled reviews line up seat by seat.
         seats: dict[int, str] = {}
@@ -95,10 +107,31 @@ def programme_agreement(programme, *, user) -> dict:
             if user_id not in seats:
                 counts[role] = counts.get(role, 0) + 1
                 seats[user_id] = f"{role}-{counts[role]}"
-        pooled.extend(
-            LongRating(f"{review.pk}:{i}", seats[user_id], float(s)) for i, _, user_id, s in rows
-        )
-    # Sorted by the label shown: an order by real name would let pseudonyms be matched.
-    per_review.sort(key=lambda summary: summary.label)
-    overall = _summary("All finalised reviews", pooled) if pooled else None
-    return {"overall": overall, "reviews": per_review}
+        pooled.extend((f"{review_id}:{i}", seats[user_id], s) for i, _, user_id, s in rows)
+    return (figures_of(pooled) if pooled else None), n_reviews
+
+
+def refresh_programme(programme) -> ProgrammeAgreement:
+    """Work out the pooled figures again and store them."""
+    figures, n_reviews = pooled_figures(programme)
+    stored, _ = ProgrammeAgreement.objects.update_or_create(
+        programme=programme,
+        defaults={"figures": figures, "n_reviews": n_reviews, "computed_at": timezone.now()},
+    )
+    return stored
+
+
+def stored_overall(programme) -> tuple[AgreementSummary | None, ProgrammeAgreement | None]:
+    stored = ProgrammeAgreement.objects.filter(programme=programme).first()
+    if stored is None or not stored.figures:
+        return None, stored
+    return AgreementSummary.of("All finalised reviews", stored.figures), stored
+
+
+def finalised_with_agreement(programme):
+    """The programme's finalised reviews whose agreement is stored, for the page to list."""
+    return Review.objects.filter(
+        team__organisation__programme=programme,
+        status=Status.FINALISED,
+        agreement__isnull=False,
+    ).select_related("team__organisation__programme", "timepoint")

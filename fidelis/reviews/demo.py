@@ -9,7 +9,8 @@ A seeded programme gets up to three finalised reviews per team (`--reviews`).
 
 from fidelis.bulk import Build
 from fidelis.programmes.models import Team
-from fidelis.reviews.models import PanelRole, Review
+from fidelis.reviews.agreement import refresh_programme
+from fidelis.reviews.models import PanelRole, ProgrammeAgreement, Review
 from fidelis.reviews.synthetic import InProgress, PanelPool, Seat, build_reviews, delete_reviews
 
 IN_PROGRESS_TEAM = "Corran Home Treatment Team"
@@ -52,6 +53,7 @@ def build_demo(build: Build) -> None:
         by=personas["lead"],
     )
     build.rows.update(result.rows)
+    refresh_programme(programme)
 
 
 def build_seed(build: Build) -> None:
@@ -73,9 +75,11 @@ def build_seed(build: Build) -> None:
         by=people["lead"][0],
     )
     build.rows.update(result.rows)
+    refresh_programme(build.programme)
 
 
 def remove(programme) -> None:
     """Delete the programme's reviews, table by table: the ORM's delete would load every
     rating and write a history record for each."""
+    ProgrammeAgreement.objects.filter(programme=programme).delete()
     delete_reviews(Review.objects.filter(team__organisation__programme=programme))

@@ -61,6 +61,9 @@ class Review(models.Model):
     mean_score = models.FloatField(null=True, blank=True)
     band = models.CharField(max_length=30, blank=True, help_text="The scale's band key.")
     n_scored = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Inter-rater agreement of the independent ratings, stored when consensus opens (the
+    # ratings never change after that): see fidelis.reviews.agreement.
+    agreement = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -315,3 +318,21 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review}: {self.what}"
+
+
+class ProgrammeAgreement(models.Model):
+    """Inter-rater agreement pooled over a programme's finalised reviews, by panel seat.
+
+    Pooling reads every independent rating in the programme (a quarter of a million at a
+    thousand teams, some seconds of work), so it is worked out in the background when a
+    review is finalised and stored here for the agreement page to read."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="agreement"
+    )
+    figures = models.JSONField(null=True, blank=True)
+    n_reviews = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Agreement in {self.programme} over {self.n_reviews} reviews"

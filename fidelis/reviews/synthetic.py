@@ -36,6 +36,7 @@ from fidelis import bulk
 from fidelis.lib.scoring import CriterionDecision, score_item, score_scale
 from fidelis.programmes.models import Membership, Role
 from fidelis.reviews.actions import DEFAULT_DOCUMENTS, DEFAULT_INTERVIEWS
+from fidelis.reviews.agreement import figures_of
 from fidelis.reviews.models import (
     Amendment,
     ConsensusCriterion,
@@ -806,6 +807,7 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
 
     ratings, rating_rows = [], []
     consensus, consensus_rows = [], []
+    agreed_reviews = []
     dt = bulk.Adapter(CriterionRating, json_field="sources")
     member_iter = iter(members)
     for review, plan in zip(reviews, planned, strict=True):
@@ -856,6 +858,16 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
             views.append(member_views)
         if plan.in_progress:
             continue
+        # Consensus opened once everyone submitted: the review stores its agreement then.
+        review.agreement = figures_of(
+            [
+                (model.items[position].item.number, member.user_id, score)
+                for member, member_views in zip(panel, views, strict=True)
+                for position, score in enumerate(member_views)
+                if score is not None
+            ]
+        )
+        agreed_reviews.append(review)
         agreed_on = plan.visit_date + datetime.timedelta(days=rng.randint(8, 14))
         for position, (item, truth) in enumerate(zip(model.items, plan.truth, strict=True)):
             _, codes, level, score = truth
@@ -916,6 +928,7 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
         ["consensus", "criterion", "status", "sources"],
         [(ids[key], *row) for key, rows in consensus_rows for row in rows],
     )
+    Review.objects.bulk_update(agreed_reviews, ["agreement"], batch_size=500)
     result.add(Rating, len(ratings))
     result.add(CriterionRating, sum(len(rows) for _, rows in rating_rows))
     result.add(ConsensusItem, len(consensus))

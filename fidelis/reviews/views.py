@@ -11,7 +11,8 @@ from fidelis.lib.scoring import CriterionDecision, score_item
 from fidelis.pages import breadcrumbs, paginate
 from fidelis.programmes import access as programme_access
 from fidelis.reviews import access, actions
-from fidelis.reviews.agreement import programme_agreement, review_agreement
+from fidelis.reviews import agreement as agreement_figures
+from fidelis.reviews.agreement import AgreementSummary, review_agreement
 from fidelis.reviews.forms import (
     PANEL_SLOTS,
     PlanReviewForm,
@@ -778,14 +779,37 @@ def review_finalise(request, pk):
 
 @login_required
 def agreement_page(request, slug):
-    programme = access.programme_for_agreement(request.user, slug)
-    summary = programme_agreement(programme, user=request.user)
+    user = request.user
+    programme = access.programme_for_agreement(user, slug)
+    overall, stored = agreement_figures.stored_overall(programme)
+    if stored is None:
+        # Never worked out (a programme from before figures were stored): ask for them.
+        actions.request_programme_agreement(programme=programme)
+        overall, stored = agreement_figures.stored_overall(programme)
+    # Rows are ordered by the label the user sees: an order by real name would let
+    # pseudonyms be matched to teams.
+    by_label = "team__pseudonym" if access.sees_pseudonyms_only(user, programme) else "team__name"
+    reviews = agreement_figures.finalised_with_agreement(programme).order_by(
+        by_label, "timepoint__order", "pk"
+    )
+    pages = paginate(request, reviews, per_page=25)
+    rows = [
+        AgreementSummary.of(
+            f"{programme_access.team_label(user, review.team)}, {review.timepoint.label}",
+            review.agreement,
+        )
+        for review in pages.items
+    ]
     return render(
         request,
         "reviews/agreement.jinja",
         {
             "programme": programme,
-            "summary": summary,
+            "overall": overall,
+            "stored": stored,
+            "n_finalised": pages.page.paginator.count,
+            "rows": rows,
+            "pages": pages,
             "breadcrumbs": breadcrumbs(
                 ("Home", reverse("home")),
                 (programme.name, programme.get_absolute_url()),

@@ -379,6 +379,10 @@ def test_pooled_agreement_copes_with_two_reviewers_in_one_role(as_user, programm
 
     review = finalised(programme, users)
     PanelMember.objects.filter(review=review).update(role="clinician")
+    from fidelis.reviews.agreement import refresh_programme
+
+    stored = refresh_programme(programme)
+    assert stored.figures["n_raters"] == 4  # clinician-1, clinician-2, and the demo's seats
     page = as_user("lead").get(f"/programmes/{programme.slug}/agreement/")
     assert page.status_code == 200
     assert "All finalised reviews" in page_text(page)
