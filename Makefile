@@ -4,11 +4,22 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 FIDELIS := $(VENV)/bin/fidelis
 PYTHON ?= python3
+PORT ?= 8000
 
-.PHONY: demo test install install-python install-npm static lint pytest browser migrations-check bench clean
+.PHONY: demo test install install-python install-npm static lint pytest browser migrations-check bench clean system-demo system-test
 
-demo: install
-	$(FIDELIS) demo
+# The demo serves with DEBUG off, as production does: a refused page is the NHS-styled
+# 404 or 403, not Django's technical page. WhiteNoise still serves the static files.
+demo: system-demo install
+	DEBUG=false $(FIDELIS) demo --port $(PORT)
+
+# System packages (Pango and fonts for PDFs, Chromium for the browser tests): installed
+# through apt when run as root, or else the exact command to run is printed.
+system-demo:
+	@PYTHON=$(PYTHON) scripts/system-packages.sh demo
+
+system-test:
+	@PYTHON=$(PYTHON) SKIP_BROWSER=$(SKIP_BROWSER) scripts/system-packages.sh test
 
 install: install-python static
 
@@ -29,7 +40,7 @@ install-npm: node_modules/.installed
 static: install-npm
 	npm run --silent build
 
-test: install lint migrations-check pytest browser
+test: system-test install lint migrations-check pytest browser
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -22,3 +22,8 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "home_public.jinja")
     return render(request, "home.jinja", {"sections": build_home(request.user).sections})
+
+
+def static_page(request, page):
+    """About, privacy and accessibility: the same for everyone."""
+    return render(request, f"pages/{page}.jinja")

@@ -526,7 +526,3 @@ def accept_invitation(request, token):
         "programmes/accept.jinja",
         {"invitation": invitation, "form": form, "errors": error_list(form)},
     )
-
-
-def static_page(request, page):
-    return render(request, f"pages/{page}.jinja")

@@ -129,3 +129,30 @@ def test_a_new_account_cannot_reuse_an_email_that_has_an_account(invite, users):
     )
     assert "already uses" in response.content.decode()
     assert Invitation.objects.get(pk=invitation.pk).is_pending
+
+
+def test_invitation_links_follow_the_address_the_lead_uses(
+    as_user, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    # `make demo PORT=8001` serves on 8001: the emailed link must point there.
+    settings.FIDELIS_BASE_URL = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user("lead").post(
+            f"/programmes/{P}/people/invite/",
+            {"email": "port@example.org", "role": "evaluator"},
+            HTTP_HOST="127.0.0.1:8001",
+        )
+    assert "http://127.0.0.1:8001/invitations/" in mailoutbox[0].body
+
+
+def test_a_configured_public_address_wins_over_the_one_the_lead_uses(
+    as_user, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.FIDELIS_BASE_URL = "https://fidelis.example.nhs.uk"
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user("lead").post(
+            f"/programmes/{P}/people/invite/",
+            {"email": "public@example.org", "role": "evaluator"},
+            HTTP_HOST="127.0.0.1:8001",
+        )
+    assert "https://fidelis.example.nhs.uk/invitations/" in mailoutbox[0].body
