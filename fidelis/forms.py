@@ -85,6 +85,14 @@ class NHSFormMixin:
 
     bound_field_class = NHSBoundField
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # A browser cuts pasted text at a textarea's maxlength without a word; the
+            # server refuses over-long text with a message and keeps all of it instead.
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.pop("maxlength", None)
+
 
 class Form(NHSFormMixin, forms.Form):
     pass

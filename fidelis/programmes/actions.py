@@ -29,6 +29,18 @@ from fidelis.programmes.models import (
 from fidelis.programmes.tasks import send_invitation_email
 from fidelis.validators import check_text
 
+#: The longest text each field takes (the model's column, or what fits its purpose).
+TEXT_LIMITS = {
+    "name": 200,
+    "description": 2_000,
+    "label": 60,
+    "ods_code": 10,
+    "area_served": 300,
+    "message": 2_000,
+    "first_name": 150,
+    "last_name": 150,
+    "username": 150,
+}
 MAX_LENGTH_MONTHS = 60
 MAX_STAFF = 500
 
@@ -38,7 +50,7 @@ def _refuse(field: str, message: str):
 
 
 def _check_programme(*, length_months: int, description: str, name: str) -> None:
-    check_text(name=name, description=description)
+    check_text(name=name, description=description, limits=TEXT_LIMITS)
     if not 1 <= length_months <= MAX_LENGTH_MONTHS:
         _refuse("length_months", f"Enter a length from 1 to {MAX_LENGTH_MONTHS} months.")
 
@@ -124,7 +136,7 @@ def update_programme(
 @transaction.atomic
 def add_timepoint(*, programme: Programme, label: str, month: int) -> ReviewTimepoint:
     label = label.strip()
-    check_text(label=label)
+    check_text(label=label, limits=TEXT_LIMITS)
     key = slugify(label)[:30]
     if not key:
         _refuse("label", "Enter a name with at least one letter or number.")
@@ -154,7 +166,7 @@ def remove_timepoint(*, timepoint: ReviewTimepoint) -> None:
 
 def _organisation_name(programme: Programme, name: str, instance=None) -> str:
     name = name.strip()
-    check_text(name=name)
+    check_text(name=name, limits=TEXT_LIMITS)
     slug = slugify(name)
     if not slug:
         _refuse("name", "Enter a name with at least one letter or number.")
@@ -169,7 +181,7 @@ def _organisation_name(programme: Programme, name: str, instance=None) -> str:
 @transaction.atomic
 def create_organisation(*, programme: Programme, name: str, ods_code: str = "") -> Organisation:
     name = _organisation_name(programme, name)
-    check_text(ods_code=ods_code)
+    check_text(ods_code=ods_code, limits=TEXT_LIMITS)
     return Organisation.objects.create(
         programme=programme, name=name, slug=slugify(name), ods_code=ods_code
     )
@@ -179,7 +191,7 @@ def create_organisation(*, programme: Programme, name: str, ods_code: str = "") 
 def update_organisation(*, organisation: Organisation, name: str, ods_code: str) -> Organisation:
     """Rename an organisation (its web address follows the name) or change its ODS code."""
     name = _organisation_name(organisation.programme, name, instance=organisation)
-    check_text(ods_code=ods_code)
+    check_text(ods_code=ods_code, limits=TEXT_LIMITS)
     organisation.name = name
     organisation.slug = slugify(name)
     organisation.ods_code = ods_code
@@ -188,13 +200,13 @@ def update_organisation(*, organisation: Organisation, name: str, ods_code: str)
 
 
 def _team_details(programme: Programme, *, name, area_served, staff_count, instance=None) -> str:
-    check_text(area_served=area_served)
+    check_text(area_served=area_served, limits=TEXT_LIMITS)
     if staff_count is not None and not 0 <= staff_count <= MAX_STAFF:
         _refuse("staff_count", f"Enter the number of staff in the team, {MAX_STAFF} or fewer.")
     if name is None:
         return name
     name = name.strip()
-    check_text(name=name)
+    check_text(name=name, limits=TEXT_LIMITS)
     slug = slugify(name)
     if not slug:
         _refuse("name", "Enter a name with at least one letter or number.")
@@ -289,7 +301,7 @@ def invite(
 ) -> Invitation:
     """Invite someone to a role; the email (sent once the invitation is saved) carries a
     link under `base_url`, the address the person reached Fidelis on."""
-    check_text(message=message)
+    check_text(message=message, limits=TEXT_LIMITS)
     if role not in Role.values:
         _refuse("role", "Choose a role.")
     if role in TEAM_ROLES and (team is None or team.organisation.programme_id != programme.pk):
@@ -329,7 +341,9 @@ def accept_invitation(
     if not invitation.is_pending:
         raise ValueError("This invitation has already been used or has expired.")
     if user is None:
-        check_text(first_name=first_name, last_name=last_name, username=username)
+        check_text(
+            first_name=first_name, last_name=last_name, username=username, limits=TEXT_LIMITS
+        )
         User = get_user_model()
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(

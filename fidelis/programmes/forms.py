@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
 from fidelis.forms import DateInput, Form, ModelForm
+from fidelis.programmes.actions import TEXT_LIMITS
 from fidelis.programmes.models import (
     ORGANISATION_ROLES,
     TEAM_ROLES,
@@ -103,7 +104,8 @@ class InvitationForm(Form):
         label="Message (optional)",
         required=False,
         widget=forms.Textarea,
-        help_text="A short note included in the email.",
+        max_length=TEXT_LIMITS["message"],
+        help_text="A short note included in the email, up to 2,000 characters.",
     )
 
     def __init__(self, *args, programme: Programme, **kwargs):
@@ -129,8 +131,8 @@ class InvitationForm(Form):
 
 
 class AcceptInvitationForm(Form):
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
+    first_name = forms.CharField(label="First name", max_length=TEXT_LIMITS["first_name"])
+    last_name = forms.CharField(label="Last name", max_length=TEXT_LIMITS["last_name"])
     username = forms.CharField(
         label="Username", max_length=150, help_text="You will use this, or your email, to sign in."
     )

@@ -41,6 +41,16 @@ DEFAULT_INTERVIEWS = [
 ]
 
 
+#: The longest text each field takes, fitting its purpose (shown beside each field).
+TEXT_LIMITS = {
+    "label": 200,  # a preparation item
+    "notes": 5_000,  # a reviewer's notes on an item
+    "rationale": 5_000,  # the panel's reason for an agreed score
+    "reason": 2_000,  # why a finalised review is amended
+    "recommendations": 10_000,
+}
+
+
 class ReviewError(ValueError):
     """An action that the review's current state does not allow; the message says why."""
 
@@ -125,7 +135,7 @@ def add_preparation_item(*, review: Review, kind: str, label: str, time=None):
         raise ReviewError("This review is finalised.")
     if kind not in PreparationItem.Kind.values:
         raise ReviewError(f"'{kind}' is not a kind of preparation item.")
-    check_text(label=label)
+    check_text(label=label, limits=TEXT_LIMITS)
     order = review.preparation.filter(kind=kind).count()
     return PreparationItem.objects.create(
         review=review, kind=kind, label=label, time=time, order=order
@@ -233,7 +243,7 @@ def record_rating(
     if panel_member.has_submitted:
         raise ReviewError("You have submitted your ratings; they can no longer change.")
     check_input(review=review, item=item, decisions=decisions or {}, anchor_level=anchor_level)
-    check_text(notes=notes)
+    check_text(notes=notes, limits=TEXT_LIMITS)
     rating = _rating_for(panel_member, item)
     criteria = {c.letter: c for c in item.criteria.all()}
     for letter, (status, sources) in (decisions or {}).items():
@@ -368,7 +378,7 @@ def save_consensus(
     item = current.item
     definition = item.definition
     check_input(review=review, item=item, decisions=decisions, anchor_level=anchor_level)
-    check_text(rationale=rationale, reason=amendment_reason)
+    check_text(rationale=rationale, reason=amendment_reason, limits=TEXT_LIMITS)
     before_score, before_rationale = current.score, current.rationale
     rows = {row.criterion.letter: row for row in current.criteria.select_related("criterion")}
     before_decisions = {k: (r.status, list(r.sources)) for k, r in rows.items()}
@@ -458,7 +468,7 @@ def save_recommendations(
 ) -> Review:
     """The panel's recommendations; after finalising, only as an amendment with a reason."""
     review = _lock(review)
-    check_text(recommendations=recommendations, reason=reason)
+    check_text(recommendations=recommendations, reason=reason, limits=TEXT_LIMITS)
     if review.is_finalised:
         if not (reason or "").strip():
             raise ReviewError("This review is finalised: give the reason for the amendment.")

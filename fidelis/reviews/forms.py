@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 
 from fidelis.forms import DateInput, Form, TimeInput
 from fidelis.programmes.models import REVIEWER_ROLES, Membership, ReviewTimepoint, Role, Team
+from fidelis.reviews.actions import TEXT_LIMITS
 from fidelis.reviews.models import PanelRole
-from fidelis.validators import no_patient_identifiers
 
 PANEL_SLOTS = 4
 
@@ -89,17 +89,17 @@ class RecommendationsForm(Form):
         label="Recommendations",
         widget=forms.Textarea,
         required=False,
-        validators=[no_patient_identifiers],
+        max_length=TEXT_LIMITS["recommendations"],
         help_text="What the panel recommends the team works on. Leave a blank line between "
-        "recommendations.",
+        "recommendations. Up to 10,000 characters.",
     )
     reason = forms.CharField(
         label="Reason for the amendment",
         widget=forms.Textarea,
         required=False,
-        validators=[no_patient_identifiers],
+        max_length=TEXT_LIMITS["reason"],
         help_text="The review is finalised, so this change is recorded as an amendment and "
-        "shown on the report.",
+        "shown on the report. Up to 2,000 characters.",
     )
 
     def __init__(self, *args, finalised: bool, **kwargs):
@@ -164,8 +164,7 @@ class PreparationItemForm(Form):
     )
     label = forms.CharField(
         label="Description",
-        max_length=200,
-        validators=[no_patient_identifiers],
+        max_length=TEXT_LIMITS["label"],
         help_text="For example, 'Crisis plans of five people discharged last month "
         "(anonymised)' or 'Interview with the consultant psychiatrist'.",
     )

@@ -476,6 +476,7 @@ def rate_item(request, pk, number):
         "previous": numbers[position - 1] if position else None,
         "next": numbers[position + 1] if position + 1 < len(numbers) else None,
         "levels": review.scale.definition.levels,
+        "limits": actions.TEXT_LIMITS,
         "breadcrumbs": _trail(
             review,
             ("Your ratings", reverse("rate_index", args=[review.pk])),
@@ -677,6 +678,7 @@ def consensus_item(request, pk, number):
             "stale": stale,
             "errors": errors,
             "levels": review.scale.definition.levels,
+            "limits": actions.TEXT_LIMITS,
             "breadcrumbs": _trail(
                 review,
                 ("Consensus", reverse("consensus_index", args=[review.pk])),

@@ -186,3 +186,39 @@ def test_finalising_stores_the_agreed_total_and_an_amendment_keeps_it_current(pr
     review.refresh_from_db()
     assert review.total == agreed.total - consensus.score + 1
     assert review.total == totals(review).total
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Seen at home\x00", "control character (U+0000)"),
+        ("x" * 1_000_000, "Keep this to 5,000 characters or fewer (it has 1,000,000)"),
+    ],
+)
+def test_rating_notes_refuse_control_characters_and_text_too_long(
+    text, message, as_user, programme, users
+):
+    review = at_rating(programme, users)
+    response = as_user("reviewer").post(
+        f"/reviews/{review.pk}/rate/2/", {"criteria": ["a"], "a-status": "met", "notes": text}
+    )
+    assert message in page_text(response)
+    assert not Rating.objects.filter(panel_member__review=review).exists()
+
+
+@pytest.mark.parametrize("field", ["rationale", "reason"])
+def test_consensus_text_refuses_a_null_byte(field, as_user, programme, users):
+    review = finalised(programme, users)
+    consensus = review.consensus.get(item__number=2)
+    response = as_user("reviewer").post(
+        f"/reviews/{review.pk}/consensus/2/",
+        {
+            "criteria": [],
+            "rationale": "Agreed\x00" if field == "rationale" else "Agreed",
+            "reason": "Because\x00" if field == "reason" else "Because",
+            "version": consensus.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "control character" in page_text(response)
+    assert not Amendment.objects.filter(review=review).exists()
