@@ -23,3 +23,19 @@ class ContentSecurityPolicyMiddleware:
                 "base-uri 'self'; object-src 'none'"
             )
         return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Pages and report PDFs for a signed-in person are never kept by the browser or any
+    cache between it and Fidelis: a shared NHS computer must not show the next person a
+    team's results from its cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        return response

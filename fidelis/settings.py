@@ -108,9 +108,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fidelis.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "fidelis.accounts.middleware.StaffTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -170,6 +172,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = False if env_bool("FIDELIS_NO_RATE_LIMITS", False) else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff and administrators must turn on an authenticator app before using Fidelis.
+FIDELIS_STAFF_NEED_2FA = env_bool("FIDELIS_STAFF_NEED_2FA", PRODUCTION)
 MFA_TOTP_ISSUER = "Fidelis"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from fidelis.accounts import views as account_views
 from fidelis.home import home, static_page
+
+# The admin signs in through Fidelis's own sign-in page, so two-factor authentication and
+# the sign-in limits apply there too; its password-only form is never used.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),

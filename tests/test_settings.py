@@ -85,3 +85,16 @@ def test_templates_fail_loudly_on_a_missing_variable_in_the_tests():
         env.from_string("{% if forgotten %}x{% endif %}{{ forgotten | default('y') }}").render()
         == "y"
     )
+
+
+def test_signed_in_pages_and_reports_are_never_stored(as_user):
+    from fidelis.reviews.models import Review
+
+    client = as_user("manager")
+    assert client.get("/")["Cache-Control"] == "no-store, private"
+    review = Review.objects.finalised().filter(team__slug="ashby-crisis-resolution-team").first()
+    assert client.get(f"/reviews/{review.pk}/report.pdf")["Cache-Control"] == "no-store, private"
+
+
+def test_public_pages_may_be_cached_as_usual(client, db):
+    assert "no-store" not in client.get("/about/").get("Cache-Control", "")

@@ -7,6 +7,7 @@ was typed and show these messages.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -351,6 +352,10 @@ def accept_invitation(
                 "invitation link again to add the role."
             )
         username = username.strip()
+        try:
+            UnicodeUsernameValidator()(username)
+        except ValidationError as error:
+            raise ValidationError({"username": error.messages}) from None
         if User.objects.filter(username__iexact=username).exists():
             _refuse("username", "That username is taken. Choose another.")
         user = get_user_model().objects.create_user(

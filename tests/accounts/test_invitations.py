@@ -156,3 +156,23 @@ def test_a_configured_public_address_wins_over_the_one_the_lead_uses(
             HTTP_HOST="127.0.0.1:8001",
         )
     assert "https://fidelis.example.nhs.uk/invitations/" in mailoutbox[0].body
+
+
+@pytest.mark.parametrize("username", ["xss<script>user", "with space", "943 476 5919"])
+def test_an_invitation_sign_up_refuses_a_username_that_is_not_plain(invite, username):
+    invitation = invite(email="plain@example.org", role="evaluator")
+    response = Client().post(
+        invitation.get_absolute_url(),
+        {
+            "first_name": "Pat",
+            "last_name": "Lee",
+            "username": username,
+            "password1": "river-otter-lamp-77",
+            "password2": "river-otter-lamp-77",
+        },
+    )
+    assert response.status_code == 200
+    assert "nhsuk-error-summary" in response.content.decode()
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(email="plain@example.org").exists()
