@@ -144,10 +144,8 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend for username and email sign-in (it also answers permission checks).
+AUTHENTICATION_BACKENDS = ["fidelis.accounts.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -171,10 +169,23 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = False if env_bool("FIDELIS_NO_RATE_LIMITS", False) else {}
+# Behind a reverse proxy every request comes from the proxy's address, so a limit per
+# address would lock everyone out at once: the client's address is then read from
+# X-Forwarded-For, trusting as many proxies as this says (0: use the connection's address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("FIDELIS_TRUSTED_PROXIES", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff and administrators must turn on an authenticator app before using Fidelis.
 FIDELIS_STAFF_NEED_2FA = env_bool("FIDELIS_STAFF_NEED_2FA", PRODUCTION)
 MFA_TOTP_ISSUER = "Fidelis"
+
+# The cache holds the sign-in limits; in the database by default, so every worker and
+# server counts the same attempts without a cache server. (`fidelis migrate` creates it.)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "fidelis_cache",
+    }
+}
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -513,7 +513,7 @@ def accept_invitation(request, token):
             # A second click on "Create account": the first one already used the link.
             return _invitation_used(request, invitation)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="fidelis.accounts.backends.AuthenticationBackend")
             messages.success(
                 request,
                 f"Welcome to Fidelis. You are now "
