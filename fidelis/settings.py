@@ -161,6 +161,7 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Accounts: invitation only, sign in with username or email.
 ACCOUNT_ADAPTER = "fidelis.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "fidelis.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

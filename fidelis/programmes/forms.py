@@ -138,11 +138,14 @@ class AcceptInvitationForm(Form):
     )
     password1 = forms.CharField(
         label="Create a password",
+        max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 10 characters. Avoid common words.",
     )
     password2 = forms.CharField(
-        label="Confirm password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Confirm password",
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args, email: str, **kwargs):

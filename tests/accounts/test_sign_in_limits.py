@@ -78,3 +78,11 @@ def test_a_failed_sign_in_checks_one_password_whoever_it_names(login, db, monkey
     )
     sign_in(Client(), login, BAD)
     assert len(hashes) == 1, hashes
+
+
+@pytest.mark.parametrize("field", ["login", "password"])
+def test_a_sign_in_field_too_long_to_be_real_is_refused_with_a_message(field, db):
+    data = {"login": "lead", "password": "demo", field: "x" * 100_000}
+    response = Client().post("/accounts/login/", data)
+    assert response.status_code == 200
+    assert "Ensure this value has at most" in response.content.decode()
