@@ -15,6 +15,8 @@ urlpatterns = [
     path("privacy/", static_page, {"page": "privacy"}, name="privacy"),
     path("accessibility/", static_page, {"page": "accessibility"}, name="accessibility"),
     path("account/", account_views.settings_page, name="account_settings"),
+    # Before allauth's own email page, which would let anyone add any address.
+    path("accounts/email/", account_views.email_addresses, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("fidelis.programmes.urls")),

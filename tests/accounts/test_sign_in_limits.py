@@ -86,3 +86,27 @@ def test_a_sign_in_field_too_long_to_be_real_is_refused_with_a_message(field, db
     response = Client().post("/accounts/login/", data)
     assert response.status_code == 200
     assert "Ensure this value has at most" in response.content.decode()
+
+
+def test_no_one_adds_an_email_address_to_their_account(as_user):
+    from allauth.account.models import EmailAddress
+
+    client = as_user("member")
+    response = client.post(
+        "/accounts/email/", {"action_add": "", "email": "lead@demo.fidelis.invalid"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"
+    assert not EmailAddress.objects.filter(email__iexact="lead@demo.fidelis.invalid").exists()
+
+
+def test_an_unverified_address_added_to_an_account_does_not_sign_in_to_it(users):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(
+        user=users["member"], email="taken-over@example.org", verified=False, primary=False
+    )
+    response = sign_in(Client(), "taken-over@example.org", "demo")
+    assert response.status_code == 200
+    EmailAddress.objects.filter(email="taken-over@example.org").update(verified=True)
+    assert sign_in(Client(), "taken-over@example.org", "demo").status_code == 302
