@@ -58,6 +58,12 @@ def error_list(*forms_) -> list[dict]:
     return items
 
 
+def status_for(*forms_) -> int:
+    """400 when a submitted form is shown again with errors (what was sent was refused,
+    and the page says why), 200 otherwise."""
+    return 400 if any(f is not None and f.is_bound and f.errors for f in forms_) else 200
+
+
 def errors_from(error, anchors: dict[str, str] | None = None) -> list[dict]:
     """The NHS error summary's list from a ValidationError an action raised: each message
     links to its field (`#name`, or the anchor given for it)."""

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from fidelis.forms import error_list
+from fidelis.forms import error_list, status_for
 from fidelis.pages import breadcrumbs, contributions, paginate
 from fidelis.programmes import access, actions
 from fidelis.programmes.forms import (
@@ -22,7 +22,7 @@ from fidelis.programmes.forms import (
 from fidelis.programmes.models import Role
 
 
-def _form_page(request, form, *, title, submit, cancel, trail, caption="", status=200):
+def _form_page(request, form, *, title, submit, cancel, trail, caption=""):
     return render(
         request,
         "form_page.jinja",
@@ -35,7 +35,7 @@ def _form_page(request, form, *, title, submit, cancel, trail, caption="", statu
             "cancel": cancel,
             "breadcrumbs": trail,
         },
-        status=status,
+        status=status_for(form),
     )
 
 
@@ -188,6 +188,7 @@ def timepoints(request, slug):
             "timepoints": programme.timepoints.annotate(n_reviews=Count("reviews")),
             "breadcrumbs": _programme_trail(programme, ("Review timepoints", "")),
         },
+        status=status_for(form),
     )
 
 
@@ -454,6 +455,7 @@ def invite(request, slug):
                 programme, ("People", reverse("people", args=[programme.slug]))
             ),
         },
+        status=status_for(form),
     )
 
 
@@ -525,4 +527,5 @@ def accept_invitation(request, token):
         request,
         "programmes/accept.jinja",
         {"invitation": invitation, "form": form, "errors": error_list(form)},
+        status=status_for(form),
     )

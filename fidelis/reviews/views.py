@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from fidelis.forms import error_list, errors_from
+from fidelis.forms import error_list, errors_from, status_for
 from fidelis.lib.scoring import CriterionDecision, score_item
 from fidelis.pages import breadcrumbs, paginate
 from fidelis.programmes import access as programme_access
@@ -105,6 +105,7 @@ def review_plan(request, slug):
                 ("Home", reverse("home")), (programme.name, programme.get_absolute_url())
             ),
         },
+        status=status_for(form),
     )
 
 
@@ -140,6 +141,7 @@ def review_change_plan(request, pk):
             "slots": range(1, PANEL_SLOTS + 1),
             "breadcrumbs": _trail(review),
         },
+        status=status_for(form),
     )
 
 
@@ -169,6 +171,7 @@ def preparation_add(request, pk):
             "cancel": review.get_absolute_url(),
             "breadcrumbs": _trail(review),
         },
+        status=status_for(form),
     )
 
 
@@ -293,6 +296,7 @@ def routine_data(request, pk):
             "cancel": review.get_absolute_url(),
             "breadcrumbs": _trail(review),
         },
+        status=status_for(form),
     )
 
 
@@ -487,7 +491,7 @@ def rate_item(request, pk, number):
         return render(
             request, "reviews/_rating_status.jinja", context, status=200 if not errors else 422
         )
-    return render(request, "reviews/rate_item.jinja", context)
+    return render(request, "reviews/rate_item.jinja", context, status=400 if errors else 200)
 
 
 @login_required
@@ -685,7 +689,7 @@ def consensus_item(request, pk, number):
                 (f"Item {number}", ""),
             ),
         },
-        status=409 if stale else 200,
+        status=409 if stale else (400 if errors else 200),
     )
 
 
@@ -756,6 +760,7 @@ def review_recommendations(request, pk):
                 review, ("Feedback report", reverse("review_report", args=[review.pk]))
             ),
         },
+        status=status_for(form),
     )
 
 

@@ -73,7 +73,7 @@ def test_a_weak_password_is_refused_and_no_account_is_made(invite, as_user):
             "password2": "password",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "nhsuk-error-summary" in response.content.decode()
     assert not get_user_model().objects.filter(username="weak").exists()
     assert Invitation.objects.get(pk=invitation.pk).is_pending
@@ -171,7 +171,7 @@ def test_an_invitation_sign_up_refuses_a_username_that_is_not_plain(invite, user
             "password2": "river-otter-lamp-77",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "nhsuk-error-summary" in response.content.decode()
     from django.contrib.auth import get_user_model
 

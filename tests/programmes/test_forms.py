@@ -14,7 +14,7 @@ def test_a_team_form_with_bad_input_shows_the_error_summary_and_saves_nothing(as
         f"/programmes/{P}/teams/{ASHBY}/edit/",
         {"area_served": "Ashby and the villages", "staff_count": "lots"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "nhsuk-error-summary" in body
     assert "<title>Error: " in body
@@ -31,7 +31,7 @@ def test_an_nhs_number_in_a_free_text_field_is_refused_with_a_reason(as_user):
         f"/programmes/{P}/teams/{ASHBY}/edit/",
         {"area_served": "Patient 943 476 5919 lives here", "staff_count": "20"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = page_text(response)
     assert "NHS number" in text
     assert "must not hold information that identifies patients" in text

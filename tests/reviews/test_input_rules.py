@@ -102,7 +102,7 @@ def test_the_rating_page_refuses_notes_with_an_nhs_number_and_keeps_the_text(
         {"criteria": ["a"], "a-status": "met", "notes": notes},
         headers={"HX-Request": "true"} if htmx else {},
     )
-    assert response.status_code == (422 if htmx else 200)
+    assert response.status_code == (422 if htmx else 400)
     text = page_text(response)
     assert "must not hold information that identifies patients" in text
     if not htmx:  # an htmx save swaps only the status area: the textarea keeps the text
@@ -202,6 +202,7 @@ def test_rating_notes_refuse_control_characters_and_text_too_long(
     response = as_user("reviewer").post(
         f"/reviews/{review.pk}/rate/2/", {"criteria": ["a"], "a-status": "met", "notes": text}
     )
+    assert response.status_code == 400
     assert message in page_text(response)
     assert not Rating.objects.filter(panel_member__review=review).exists()
 
@@ -219,6 +220,6 @@ def test_consensus_text_refuses_a_null_byte(field, as_user, programme, users):
             "version": consensus.version,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "control character" in page_text(response)
     assert not Amendment.objects.filter(review=review).exists()
