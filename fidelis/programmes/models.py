@@ -78,7 +78,7 @@ class Programme(models.Model):
 
     def people(self, search: str = ""):
         """Everyone with a role in the programme, by name; `search` narrows by any part of
-        their name, username or email."""
+        their name, username or email, or of the name of a team they work in."""
         users = (
             get_user_model()
             .objects.filter(pk__in=self.memberships.values("user_id"))
@@ -90,6 +90,7 @@ class Programme(models.Model):
                 | Q(last_name__icontains=word)
                 | Q(username__icontains=word)
                 | Q(email__icontains=word)
+                | Q(pk__in=self.memberships.filter(team__name__icontains=word).values("user_id"))
             )
         return users
 
