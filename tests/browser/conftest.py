@@ -1,12 +1,16 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against a real Fidelis server.
 
 The server runs in its own process on a fresh SQLite database holding the demo
-programme, exactly as a newcomer's `fidelis demo` would serve it.
+programme, as `make demo` serves it (debugging off). Each test starts from that same
+database: it is copied once after the demo is built and copied back before every test
+(SQLite's online backup, safe while the server has the file open), so no test sees
+another's changes. Tests are written on tests/browser/base.py's SystemTest.
 """
 
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -44,8 +48,21 @@ def _free_port() -> int:
 def server_env(tmp_path_factory):
     data = tmp_path_factory.mktemp("fidelis-browser")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(FIDELIS_DATA_DIR=str(data), FIDELIS_NO_RATE_LIMITS="1", PYTHONUNBUFFERED="1")
+    env.update(
+        FIDELIS_DATA_DIR=str(data),
+        FIDELIS_NO_RATE_LIMITS="1",
+        # As `make demo` serves: refused pages are the NHS-styled 404 and 403.
+        DEBUG="false",
+        # A template that prints a variable its view did not pass fails the page.
+        FIDELIS_STRICT_TEMPLATES="true",
+        PYTHONUNBUFFERED="1",
+    )
     return env
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 def run_in_server_database(env, code: str) -> str:
@@ -74,6 +91,7 @@ def server_url(server_env):
         cwd=ROOT,
         timeout=600,
     )
+    _copy_database(data / "fidelis.sqlite3", data / "pristine.sqlite3")
     port = _free_port()
     log = open(data / "server.log", "w")  # noqa: SIM115 (closed at teardown)
     process = subprocess.Popen(
@@ -98,6 +116,14 @@ def server_url(server_env):
     log.close()
 
 
+@pytest.fixture
+def fresh_database(server_url, server_env):
+    """The demo database as it was built, before each test."""
+    data = Path(server_env["FIDELIS_DATA_DIR"])
+    _copy_database(data / "pristine.sqlite3", data / "fidelis.sqlite3")
+    return data / "fidelis.sqlite3"
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
@@ -108,38 +134,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A page that fails the test if the browser refuses anything under our Content
-    Security Policy (an inline script or style without the nonce, say)."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    refused = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    yield page
-    context.close()
-    assert refused == [], refused
-
-
-@pytest.fixture
-def sign_in(page, server_url):
-    def go(username: str, password: str = "demo"):
-        page.goto(f"{server_url}/accounts/login/")
-        page.fill("#id_login", username)
-        page.fill("#id_password", password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        return page
-
-    return go
 
 
 def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:

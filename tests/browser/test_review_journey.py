@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import run_in_server_database
+from tests.browser.base import SystemTest
 
 SETUP = """
 from fidelis.programmes.models import Programme, ReviewTimepoint
@@ -38,127 +38,138 @@ for consensus in review.consensus.select_related("item").exclude(item__number=6)
 """
 
 
-def rate_item_six(page, server_url, pk, status):
-    page.goto(f"{server_url}/reviews/{pk}/rate/6/")
-    letters = page.locator("input[name=criteria]").evaluate_all("els => els.map(e => e.value)")
-    for letter in letters:
-        page.check(f"#{letter}-{status}")
-    # Each change saves at once: the status area is replaced by the server's answer.
-    expect(page.locator("#rating-status")).to_contain_text("Saved at")
-    expected = "5" if status == "met" else "1"
-    expect(page.locator("#current-score")).to_have_text(expected)
-
-
-def test_the_whole_review_journey(browser, server_url, server_env):
-    run_in_server_database(server_env, SETUP)
-
-    def session(username):
-        context = browser.new_context()
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        page.goto(f"{server_url}/accounts/login/")
-        page.fill("#id_login", username)
-        page.fill("#id_password", "demo")
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{server_url}/")
+class TestReviewJourney(SystemTest):
+    def session(self, username):
+        page = self.new_page()
+        self.sign_in(username, page=page)
         return page
 
-    # 1. The lead plans the review.
-    lead = session("lead")
-    lead.goto(f"{server_url}/programmes/crisis-care-2026/reviews/new/")
-    lead.select_option("#id_team", label="Ashby Crisis Resolution Team")
-    lead.select_option("#id_timepoint", label="18 months")
-    lead.fill("#id_visit_date", "2027-05-04")
-    lead.select_option("#id_reviewer_1", label="Rachel Osei")
-    lead.select_option("#id_role_1", value="clinician")
-    lead.select_option("#id_reviewer_2", label="Eddie Brook")
-    lead.select_option("#id_role_2", value="expert")
-    lead.get_by_role("button", name="Plan review").click()
-    lead.wait_for_url(re.compile(r"/reviews/\d+/$"))
-    pk = int(re.search(r"/reviews/(\d+)/", lead.url).group(1))
-    lead.get_by_role("button", name="Start preparation").click()
-    lead.get_by_role("button", name="Open rating").click()
-    expect(lead.get_by_text("Independent rating (now)")).to_be_visible()
+    def rate_item_six(self, page, pk, status):
+        self.visit(f"/reviews/{pk}/rate/6/", page=page)
+        letters = page.locator("input[name=criteria]").evaluate_all("els => els.map(e => e.value)")
+        for letter in letters:
+            page.check(f"#{letter}-{status}")
+        # Each change saves at once: the status area is replaced by the server's answer.
+        expect(page.locator("#rating-status")).to_contain_text("Saved at")
+        expected = "5" if status == "met" else "1"
+        expect(page.locator("#current-score")).to_have_text(expected)
+        self.expect_accessible(page)
 
-    # 2. Two reviewers rate blind, and disagree on item 6.
-    reviewer, expert = session("reviewer"), session("expert")
-    rate_item_six(reviewer, server_url, pk, "met")
-    rate_item_six(expert, server_url, pk, "not_met")
-    expert.goto(f"{server_url}/reviews/{pk}/consensus/")
-    assert "You cannot do this" in expert.content()
-    run_in_server_database(
-        server_env, RATE_REST.format(pk=pk, username="reviewer", status="met", level=4)
-    )
-    run_in_server_database(
-        server_env, RATE_REST.format(pk=pk, username="expert", status="met", level=4)
-    )
-    for page in (reviewer, expert):
-        page.goto(f"{server_url}/reviews/{pk}/rate/")
-        page.get_by_role("button", name="Submit my ratings").click()
+    def test_the_whole_review_journey(self):
+        self.run_in_server(SETUP)
+
+        # 1. The lead plans the review; a plan with no panel is refused first.
+        lead = self.session("lead")
+        self.visit("/programmes/crisis-care-2026/reviews/new/", page=lead)
+        lead.get_by_role("button", name="Plan review").click()
+        expect(lead.locator(".nhsuk-error-summary")).to_be_visible()
+        self.expect_accessible(lead)
+        lead.select_option("#id_team", label="Ashby Crisis Resolution Team")
+        lead.select_option("#id_timepoint", label="18 months")
+        lead.fill("#id_visit_date", "2027-05-04")
+        lead.select_option("#id_reviewer_1", label="Rachel Osei")
+        lead.select_option("#id_role_1", value="clinician")
+        lead.select_option("#id_reviewer_2", label="Eddie Brook")
+        lead.select_option("#id_role_2", value="expert")
+        lead.get_by_role("button", name="Plan review").click()
+        lead.wait_for_url(re.compile(r"/reviews/\d+/$"))
+        pk = int(re.search(r"/reviews/(\d+)/", lead.url).group(1))
+        self.expect_accessible(lead)
+        lead.get_by_role("button", name="Start preparation").click()
+        lead.get_by_role("button", name="Open rating").click()
+        expect(lead.get_by_text("Independent rating (now)")).to_be_visible()
+        self.expect_accessible(lead)
+
+        # 2. Two reviewers rate blind, and disagree on item 6.
+        reviewer, expert = self.session("reviewer"), self.session("expert")
+        self.visit(f"/reviews/{pk}/rate/", page=reviewer)
+        self.rate_item_six(reviewer, pk, "met")
+        self.rate_item_six(expert, pk, "not_met")
+        expert.goto(self.url(f"/reviews/{pk}/consensus/"))
+        assert "You cannot do this" in expert.content()
+        self.expect_accessible(expert)
+        self.run_in_server(RATE_REST.format(pk=pk, username="reviewer", status="met", level=4))
+        self.run_in_server(RATE_REST.format(pk=pk, username="expert", status="met", level=4))
+        for page in (reviewer, expert):
+            self.visit(f"/reviews/{pk}/rate/", page=page)
+            page.get_by_role("button", name="Submit my ratings").click()
+            page.wait_for_load_state()
+
+        # 3. Consensus resolves the disagreement on item 6.
+        self.visit(f"/reviews/{pk}/consensus/", page=reviewer)
+        expect(reviewer.get_by_text("Scores 1 to 5")).to_be_visible()
+        reviewer.get_by_role("link", name=re.compile(r"^6\. ")).click()
+        reviewer.wait_for_load_state()
+        self.expect_accessible(reviewer)
+        letters = reviewer.locator("input[name=criteria]").evaluate_all(
+            "els => els.map(e => e.value)"
+        )
+        for letter in letters[:-1]:
+            reviewer.check(f"#c-{letter}-met")
+        reviewer.check(f"#c-{letters[-1]}-not_met")
+        reviewer.fill("#rationale", "Most assessments were thorough; families were rarely asked.")
+        reviewer.check("#agreed")
+        reviewer.get_by_role("button", name="Save and return to the list").click()
+        expect(reviewer.get_by_text("Item 6 saved.")).to_be_visible()
+        self.run_in_server(AGREE_REST.format(pk=pk))
+
+        # 4. The report is written and finalised.
+        self.visit(f"/reviews/{pk}/consensus/", page=reviewer)
+        reviewer.get_by_role("button", name="Move on to the report").click()
+        reviewer.wait_for_load_state()
+        self.visit(f"/reviews/{pk}/report/recommendations/", page=reviewer)
+        reviewer.fill("#id_recommendations", "Ask every family about their needs at assessment.")
+        reviewer.get_by_role("button", name="Save recommendations").click()
+        reviewer.wait_for_load_state()
+        self.expect_accessible(reviewer)
+        reviewer.get_by_role("button", name="Finalise report").click()
+        expect(reviewer.get_by_text("The report is finalised. The team can now")).to_be_visible()
+        self.expect_accessible(reviewer)
+
+        # 5. The team manager reads it.
+        manager = self.session("manager")
+        self.visit("/programmes/crisis-care-2026/teams/ashby-crisis-resolution-team/", page=manager)
+        manager.get_by_role("link", name=re.compile("18 months review")).click()
+        expect(
+            manager.get_by_text("Ask every family about their needs at assessment.")
+        ).to_be_visible()
+        expect(manager.get_by_text("Most assessments were thorough")).to_be_visible()
+        self.expect_accessible(manager)
+
+    def test_a_save_that_cannot_reach_the_server_says_so_and_keeps_the_choices(self):
+        page = self.sign_in("reviewer")
+        # The home page leads straight to the unfinished ratings.
+        page.get_by_role("link", name=re.compile(r"^Rate \d+ more items?: Corran")).click()
         page.wait_for_load_state()
-
-    # 3. Consensus resolves the disagreement on item 6.
-    reviewer.goto(f"{server_url}/reviews/{pk}/consensus/")
-    expect(reviewer.get_by_text("Scores 1 to 5")).to_be_visible()
-    reviewer.get_by_role("link", name=re.compile(r"^6\. ")).click()
-    letters = reviewer.locator("input[name=criteria]").evaluate_all("els => els.map(e => e.value)")
-    for letter in letters[:-1]:
-        reviewer.check(f"#c-{letter}-met")
-    reviewer.check(f"#c-{letters[-1]}-not_met")
-    reviewer.fill("#rationale", "Most assessments were thorough; families were rarely asked.")
-    reviewer.check("#agreed")
-    reviewer.get_by_role("button", name="Save and return to the list").click()
-    expect(reviewer.get_by_text("Item 6 saved.")).to_be_visible()
-    run_in_server_database(server_env, AGREE_REST.format(pk=pk))
-
-    # 4. The report is written and finalised.
-    reviewer.goto(f"{server_url}/reviews/{pk}/consensus/")
-    reviewer.get_by_role("button", name="Move on to the report").click()
-    reviewer.goto(f"{server_url}/reviews/{pk}/report/recommendations/")
-    reviewer.fill("#id_recommendations", "Ask every family about their needs at assessment.")
-    reviewer.get_by_role("button", name="Save recommendations").click()
-    reviewer.get_by_role("button", name="Finalise report").click()
-    expect(reviewer.get_by_text("The report is finalised. The team can now")).to_be_visible()
-
-    # 5. The team manager reads it.
-    manager = session("manager")
-    manager.goto(f"{server_url}/programmes/crisis-care-2026/teams/ashby-crisis-resolution-team/")
-    manager.get_by_role("link", name=re.compile("18 months review")).click()
-    expect(manager.get_by_text("Ask every family about their needs at assessment.")).to_be_visible()
-    expect(manager.get_by_text("Most assessments were thorough")).to_be_visible()
-
-
-def test_a_save_that_cannot_reach_the_server_says_so_and_keeps_the_choices(
-    browser, server_url, sign_in
-):
-    page = sign_in("reviewer")
-    # The home page leads straight to the unfinished ratings.
-    page.get_by_role("link", name=re.compile(r"^Rate \d+ more items?: Corran")).click()
-    page.get_by_role("link", name=re.compile(r"^1\. ")).click()
-    first = page.locator("input[name=criteria]").first.get_attribute("value")
-    # Change the decision to something it is not now, so the change really sends a save.
-    was_met = page.locator(f"#{first}-met").is_checked()
-    offline_choice, online_choice = ("not_met", "met") if was_met else ("met", "not_met")
-    page.context.set_offline(True)
-    page.check(f"#{first}-{offline_choice}")
-    expect(page.locator("#rating-status")).to_contain_text("Not saved")
-    page.context.set_offline(False)
-    page.check(f"#{first}-{online_choice}")
-    expect(page.locator("#rating-status")).to_contain_text("Saved at")
-    with page.expect_response(lambda response: "/rate/1/" in response.url):
+        self.expect_accessible()
+        page.get_by_role("link", name=re.compile(r"^1\. ")).click()
+        page.wait_for_load_state()
+        first = page.locator("input[name=criteria]").first.get_attribute("value")
+        # Change the decision to something it is not now, so the change really sends a save.
+        was_met = page.locator(f"#{first}-met").is_checked()
+        offline_choice, online_choice = ("not_met", "met") if was_met else ("met", "not_met")
+        page.context.set_offline(True)
         page.check(f"#{first}-{offline_choice}")
-    expect(page.locator("#rating-status")).to_contain_text("Saved at")
-    page.reload()
-    expect(page.locator(f"#{first}-{offline_choice}")).to_be_checked()
+        expect(page.locator("#rating-status")).to_contain_text("Not saved")
+        self.expect_accessible()
+        page.context.set_offline(False)
+        page.check(f"#{first}-{online_choice}")
+        expect(page.locator("#rating-status")).to_contain_text("Saved at")
+        with page.expect_response(lambda response: "/rate/1/" in response.url):
+            page.check(f"#{first}-{offline_choice}")
+        expect(page.locator("#rating-status")).to_contain_text("Saved at")
+        self.expect_accessible()
+        page.reload()
+        expect(page.locator(f"#{first}-{offline_choice}")).to_be_checked()
 
-
-def test_a_refused_save_shows_why_on_the_rating_page(sign_in, server_url):
-    page = sign_in("expert")
-    page.get_by_role("link", name=re.compile(r"^Rate \d+ more items?: Corran")).click()
-    page.get_by_role("link", name=re.compile(r"^2\. ")).click()
-    page.fill("#notes", "Discussed patient 943 476 5919 with the team")
-    page.press("#notes", "End")  # typing ends with a key press, which sends the save
-    expect(page.locator("#rating-status")).to_contain_text("Not saved")
-    expect(page.locator("#rating-status")).to_contain_text("NHS number")
-    # What was typed stays on the page, ready to correct.
-    expect(page.locator("#notes")).to_have_value("Discussed patient 943 476 5919 with the team")
+    def test_a_refused_save_shows_why_on_the_rating_page(self):
+        page = self.sign_in("expert")
+        page.get_by_role("link", name=re.compile(r"^Rate \d+ more items?: Corran")).click()
+        page.get_by_role("link", name=re.compile(r"^2\. ")).click()
+        page.fill("#notes", "Discussed patient 943 476 5919 with the team")
+        page.press("#notes", "End")  # typing ends with a key press, which sends the save
+        expect(page.locator("#rating-status")).to_contain_text("Not saved")
+        expect(page.locator("#rating-status")).to_contain_text("NHS number")
+        self.expect_accessible()
+        # What was typed stays on the page, ready to correct.
+        expect(page.locator("#notes")).to_have_value("Discussed patient 943 476 5919 with the team")
