@@ -2,7 +2,8 @@
 
 Builds the demo programme in a throwaway SQLite database, then times `report_pdf` for
 several finalised reviews. The first call is reported on its own: it includes vl-convert's
-start-up (about half a second) and WeasyPrint's font loading.
+start-up (about half a second) and WeasyPrint's font loading. Figures go to
+bench/results.json.
 
     .venv/bin/python bench/report_pdf.py [--reviews N]
 """
@@ -16,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _results import record
 
 BUDGET_SECONDS = 2.0
 
@@ -131,20 +134,22 @@ def main() -> int:
 
         reviews = finalised_reviews(args.reviews)
         first, rest = reviews[0], reviews[1:]
+        startup = None
         if args.warm:
+            startup = warm_up()
             print(
                 f"Start-up of the chart renderer and WeasyPrint (once per process, as "
-                f"`fidelis report reviews` does first): {warm_up():.2f} s"
+                f"`fidelis report reviews` does first): {startup:.2f} s"
             )
         started, cpu = time.perf_counter(), time.process_time()
-        pdf = report_pdf(first)
+        pdf_first = report_pdf(first)
         first_time = time.perf_counter() - started
         first_cpu = time.process_time() - cpu
         print(
             f"First PDF{' (includes vl-convert and font start-up)' if not args.warm else ''}: "
             f"{first_time:.2f} s "
             f"({first_cpu:.2f} s CPU), "
-            f"{len(pdf) / 1024:.0f} KB ({first.team.name}, {first.timepoint.label})"
+            f"{len(pdf_first) / 1024:.0f} KB ({first.team.name}, {first.timepoint.label})"
         )
         times, cpus, sizes = [], [], []
         for review in rest:
@@ -178,7 +183,32 @@ def main() -> int:
             worst = first_time
         verdict = "within" if worst < BUDGET_SECONDS else "OVER"
         print(f"Slowest {worst:.2f} s: {verdict} the {BUDGET_SECONDS:.0f}-second budget.")
-        return 0 if worst < BUDGET_SECONDS else 1
+    where = record(
+        "report_pdf.py",
+        {
+            "reviews": 1 + len(times),
+            "startup_seconds": round(startup, 3) if startup is not None else None,
+            "first_includes_startup": not args.warm,
+            "first_seconds": round(first_time, 3),
+            "first_cpu_seconds": round(first_cpu, 3),
+            "first_kb": round(len(pdf_first) / 1024),
+            "further_seconds": {
+                "min": round(min(times), 3),
+                "median": round(statistics.median(times), 3),
+                "max": round(max(times), 3),
+            }
+            if times
+            else None,
+            "further_cpu_median_seconds": round(statistics.median(cpus), 3) if cpus else None,
+            "further_mean_kb": round(statistics.mean(sizes) / 1024) if sizes else None,
+            "build_report_queries": len(queries),
+            "slowest_seconds": round(worst, 3),
+            "budget_seconds": BUDGET_SECONDS,
+            "within_budget": worst < BUDGET_SECONDS,
+        },
+    )
+    print(f"Figures written to {where}.")
+    return 0 if worst < BUDGET_SECONDS else 1
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Run every benchmark in bench/ and print their figures.
+"""Run every benchmark in bench/ and print their figures; each script also writes its own
+into bench/results.json (commit that file with the change it measures).
 
 .venv/bin/python bench/run.py        (what `make bench` runs)
 """
@@ -7,6 +8,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _results import RESULTS
 
 HERE = Path(__file__).resolve().parent
 FIRST = ["seed.py", "pages.py"]
@@ -27,6 +30,7 @@ def main() -> int:
         print(f"   ({time.perf_counter() - started:.0f} s)\n", flush=True)
         if done.returncode != 0:
             failed.append(script)
+    print(f"Figures of every benchmark, with the date, nproc and commit: {RESULTS}")
     if failed:
         print("Over budget or failed: " + ", ".join(failed))
         return 1

@@ -1,5 +1,5 @@
 """Time `fidelis seed --teams 1000` (three reviews per team) in a fresh, temporary SQLite
-database. Budget (ARCHITECTURE.md): under a minute.
+database. Budget (ARCHITECTURE.md): under a minute. Figures go to bench/results.json.
 
     .venv/bin/python bench/seed.py [--teams N] [--seed S]
 """
@@ -12,6 +12,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _results import record
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_SECONDS = 60
@@ -53,6 +55,19 @@ def main() -> int:
         f"seed --teams {args.teams}: {seconds:.1f} s ({verdict} the {BUDGET_SECONDS} s budget), "
         f"{rows.group(1) if rows else '?'} rows, database {size:.0f} MB"
     )
+    where = record(
+        "seed.py",
+        {
+            "teams": args.teams,
+            "seed": args.seed,
+            "seconds": round(seconds, 2),
+            "budget_seconds": BUDGET_SECONDS,
+            "rows": int(rows.group(1)) if rows else None,
+            "database_mb": round(size, 1),
+            "within_budget": seconds < BUDGET_SECONDS,
+        },
+    )
+    print(f"Figures written to {where}.")
     return 0 if seconds < BUDGET_SECONDS else 1
 
 
