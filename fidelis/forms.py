@@ -108,6 +108,47 @@ class ModelForm(NHSFormMixin, forms.ModelForm):
     pass
 
 
+#: Up to this many choices a list to choose from; beyond it, a field to type a name into.
+CHOICE_LIST_LIMIT = 100
+
+
+class NameOrChoiceField(forms.ModelChoiceField):
+    """Choose one object from a list while the list is short; once it is long (a programme
+    of a thousand teams), type its name instead: a list that long is slow to send and
+    hard to use, on a phone above all."""
+
+    def __init__(self, queryset, *, name_field: str = "name", noun: str = "one", **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.name_field = name_field
+        self.noun = noun
+        self.typed = queryset.count() > CHOICE_LIST_LIMIT
+        if self.typed:
+            self.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+            self.help_text = (f"{self.help_text} " if self.help_text else "") + (
+                f"Type the {noun}'s name as the programme page shows it."
+            )
+
+    def prepare_value(self, value):
+        if self.typed and not isinstance(value, str):
+            found = self.queryset.filter(pk=value).first() if value else None
+            return getattr(found, self.name_field, "") if found else ""
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if not self.typed:
+            return super().to_python(value)
+        value = (value or "").strip()
+        if not value:
+            return None
+        found = self.queryset.filter(**{f"{self.name_field}__iexact": value}).first()
+        if found is None:
+            raise forms.ValidationError(
+                f"No {self.noun} in the programme is called ‘{value[:100]}’: check the name "
+                "on the programme page."
+            )
+        return found
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
-from fidelis.forms import DateInput, Form, ModelForm
+from fidelis.forms import DateInput, Form, ModelForm, NameOrChoiceField
 from fidelis.programmes.actions import TEXT_LIMITS
 from fidelis.programmes.models import (
     ORGANISATION_ROLES,
@@ -88,12 +88,7 @@ class InvitationForm(Form):
         label="Email address", help_text="We will send the invitation link to this address."
     )
     role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)
-    team = forms.ModelChoiceField(
-        label="Team",
-        queryset=Team.objects.none(),
-        required=False,
-        help_text="For facilitators, team managers and team members.",
-    )
+    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), required=False)
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.none(),
@@ -111,10 +106,14 @@ class InvitationForm(Form):
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.fields["team"].queryset = Team.objects.in_programme(programme).select_related(
-            "organisation"
+        self.fields["team"] = NameOrChoiceField(
+            Team.objects.in_programme(programme).select_related("organisation"),
+            label="Team",
+            required=False,
+            noun="team",
+            empty_label="Choose a team",
+            help_text="For facilitators, team managers and team members.",
         )
-        self.fields["team"].empty_label = "Choose a team"
         self.fields["organisation"].queryset = Organisation.objects.filter(programme=programme)
         self.fields["organisation"].empty_label = "Choose an organisation"
         self.fields["email"].widget.attrs["autocomplete"] = "off"

@@ -46,6 +46,11 @@ def panel_place(user, review: Review) -> PanelMember | None:
     return None
 
 
+def panel_review_ids(user):
+    """The ids of the reviews the user sits on the panel of (a subquery)."""
+    return PanelMember.objects.filter(user=user).values("review_id")
+
+
 def reviews_visible_to(user, queryset=None):
     queryset = Review.objects.all() if queryset is None else queryset
     if not user.is_authenticated:
@@ -55,7 +60,7 @@ def reviews_visible_to(user, queryset=None):
     s = programme_access.scopes(user)
     return queryset.filter(
         Q(team__organisation__programme_id__in=s.programmes_with(Role.LEAD))
-        | Q(pk__in=PanelMember.objects.filter(user=user).values("review_id"))
+        | Q(pk__in=panel_review_ids(user))
         | Q(team_id__in=s.teams_with(*CLOSE_TO_THE_TEAM))
         | Q(
             status=Status.FINALISED,

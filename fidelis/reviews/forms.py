@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from fidelis.forms import DateInput, Form, TimeInput
+from fidelis.forms import DateInput, Form, NameOrChoiceField, TimeInput
 from fidelis.programmes.models import REVIEWER_ROLES, Membership, ReviewTimepoint, Role, Team
 from fidelis.reviews.actions import TEXT_LIMITS
 from fidelis.reviews.models import PanelRole
@@ -18,10 +18,12 @@ class PlanReviewForm(Form):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.review = review
-        self.fields["team"].queryset = Team.objects.in_programme(programme).select_related(
-            "organisation"
+        self.fields["team"] = NameOrChoiceField(
+            Team.objects.in_programme(programme).select_related("organisation"),
+            label="Team",
+            noun="team",
+            empty_label="Choose a team",
         )
-        self.fields["team"].empty_label = "Choose a team"
         self.fields["timepoint"].queryset = programme.timepoints.all()
         self.fields["timepoint"].empty_label = "Choose a timepoint"
         self.experts = set(

@@ -125,10 +125,32 @@ class Review(models.Model):
             .values_list("panel_member", "n")
         )
 
-    def ratings_by_item(self) -> dict[int, dict[int, "Rating"]]:
-        """{item id: {panel member id: Rating}}, criterion decisions prefetched. Who may see
-        which of them is decided in access.py."""
-        ratings = Rating.objects.filter(panel_member__review=self).prefetch_related(
+    def rating_summary(self) -> dict[int, dict[int, tuple]]:
+        """{item id: {panel member id: (score, {criterion id: decision})}}: every
+        independent rating in brief, read as plain values (a consensus list shows a whole
+        review's ratings side by side). Who may see which is decided in access.py."""
+        summary: dict[int, dict[int, tuple]] = {}
+        ratings = Rating.objects.filter(panel_member__review=self).values_list(
+            "pk", "item_id", "panel_member_id", "score"
+        )
+        by_rating = {}
+        for pk, item_id, member_id, score in ratings:
+            decisions: dict[int, str] = {}
+            summary.setdefault(item_id, {})[member_id] = (score, decisions)
+            by_rating[pk] = decisions
+        for rating_id, criterion_id, status in CriterionRating.objects.filter(
+            rating__panel_member__review=self
+        ).values_list("rating_id", "criterion_id", "status"):
+            by_rating[rating_id][criterion_id] = status
+        return summary
+
+    def ratings_by_item(self, item=None) -> dict[int, dict[int, "Rating"]]:
+        """{item id: {panel member id: Rating}}, criterion decisions prefetched; for one
+        item when given. Who may see which of them is decided in access.py."""
+        ratings = Rating.objects.filter(panel_member__review=self)
+        if item is not None:
+            ratings = ratings.filter(item=item)
+        ratings = ratings.prefetch_related(
             models.Prefetch(
                 "criteria", queryset=CriterionRating.objects.select_related("criterion")
             )

@@ -9,11 +9,15 @@ template body as the page to PDF with WeasyPrint.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from pathlib import Path
 
+from django.core.cache import caches
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
 from markupsafe import Markup
 
 from fidelis import charts, pdf
@@ -656,6 +660,52 @@ REPORT_TEMPLATES = (
     "nhsuk/components/inset-text/template.jinja",
     "nhsuk/components/warning-callout/template.jinja",
 )
+
+
+_PAGE_TEMPLATES = ("reviews/_report_page_body.jinja", "reviews/_report_body.jinja")
+_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+@cache
+def _templates_version() -> str:
+    """A fingerprint of the report's templates, so a cached report is never shown after
+    the templates that drew it have changed."""
+    digest = hashlib.sha256()
+    for name in _PAGE_TEMPLATES:
+        digest.update((_TEMPLATE_DIR / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def report_page_body(review: Review) -> Markup:
+    """The report as the page shows it.
+
+    A finalised report changes only with an amendment (which raises its report_version)
+    or with an amendment to the earlier review it is compared with, so it is drawn once per
+    version and kept in the cache: reading it is then as quick as any short page. A draft
+    is drawn afresh each time."""
+    key = None
+    if review.is_finalised:
+        earlier = score_reads.earlier_review(review)
+        key = ":".join(
+            str(part)
+            for part in (
+                "report-page",
+                review.pk,
+                review.report_version,
+                earlier.pk if earlier else "-",
+                earlier.report_version if earlier else "-",
+                _templates_version(),
+            )
+        )
+        cached = caches["default"].get(key)
+        if cached is not None:
+            return Markup(cached)  # noqa: S704 (our own rendering, cached)
+    html = render_to_string(
+        "reviews/_report_page_body.jinja", {"report": build_report(review), "review": review}
+    )
+    if key is not None:
+        caches["default"].set(key, html, timeout=None)
+    return Markup(html)  # noqa: S704 (our own template's output)
 
 
 def report_html(review, *, report: Report | None = None) -> str:

@@ -20,8 +20,8 @@ from fidelis.reviews.forms import (
     RecommendationsForm,
     RoutineDataForm,
 )
-from fidelis.reviews.models import Rating, Status
-from fidelis.reviews.report import build_report, report_pdf
+from fidelis.reviews.models import Status
+from fidelis.reviews.report import report_page_body, report_pdf
 from fidelis.scales.models import Item
 
 
@@ -46,11 +46,11 @@ def review_list(request):
     visible = (
         access.reviews_visible_to(user)
         .select_related("team__organisation__programme", "timepoint")
-        .prefetch_related("panel")
-        .order_by("-visit_date", "team__name", "pk")
+        .order_by("-visit_date", "-pk")
     )
-    mine = paginate(request, visible.filter(panel__user=user), param="mine")
-    others = paginate(request, visible.exclude(panel__user=user))
+    on_panel = access.panel_review_ids(user)
+    mine = paginate(request, visible.filter(pk__in=on_panel), per_page=25, param="mine")
+    others = paginate(request, visible.exclude(pk__in=on_panel), per_page=25)
 
     def rows(paged):
         return [
@@ -514,14 +514,16 @@ def rate_submit(request, pk):
 # Consensus ---------------------------------------------------------------------------------
 
 
-def _disagreement(ratings: list[Rating]) -> str | None:
-    scores = [r.score for r in ratings if r.score is not None]
+def _disagreement(ratings: list[tuple]) -> str | None:
+    """Why the panel's independent ratings of an item need talking through, if they do.
+    `ratings` are (score, {criterion id: decision}) pairs."""
+    scores = [score for score, _ in ratings if score is not None]
     if len(scores) >= 2 and max(scores) - min(scores) >= 2:
         return f"Scores {min(scores)} to {max(scores)}"
     per_criterion: dict[int, set] = {}
-    for rating in ratings:
-        for row in rating.criteria.all():
-            per_criterion.setdefault(row.criterion_id, set()).add(row.status)
+    for _, decisions in ratings:
+        for criterion_id, status in decisions.items():
+            per_criterion.setdefault(criterion_id, set()).add(status)
     differing = [cid for cid, statuses in per_criterion.items() if len(statuses) > 1]
     if differing:
         return (
@@ -534,8 +536,8 @@ def _disagreement(ratings: list[Rating]) -> str | None:
 def consensus_index(request, pk):
     review = access.review_for_ratings(request.user, pk)
     panel = access.panel_with_visible_ratings(request.user, review)
-    by_item = review.ratings_by_item()
-    consensus = {c.item_id: c for c in review.consensus.select_related("item__section")}
+    by_item = review.rating_summary()
+    consensus = {c.item_id: c for c in review.consensus.all()}
     rows = []
     for item in review.scale.items.select_related("section"):
         ratings = [by_item.get(item.pk, {}).get(m.pk) for m in panel]
@@ -543,7 +545,7 @@ def consensus_index(request, pk):
         rows.append(
             {
                 "item": item,
-                "scores": [r.score if r else None for r in ratings],
+                "scores": [r[0] if r else None for r in ratings],
                 "consensus": consensus.get(item.pk),
                 "flag": _disagreement(present),
             }
@@ -640,7 +642,7 @@ def consensus_item(request, pk, number):
         form_level, form_rationale = consensus.anchor_level, consensus.rationale
         form_agreed = consensus.agreed or amending
     panel = list(review.panel.all())
-    ratings = review.ratings_by_item().get(item.pk, {})
+    ratings = review.ratings_by_item(item).get(item.pk, {})
     definition = item.definition
     reviewer_rows = []
     for criterion in item.criteria.all():
@@ -704,7 +706,7 @@ def review_report(request, pk):
         "reviews/report.jinja",
         {
             "review": review,
-            "report": build_report(review),
+            "body": report_page_body(review),
             "can_manage": access.can_manage_review(request.user, review),
             "can_finalise": access.can_finalise(request.user, review),
             "can_amend": access.can_amend(request.user, review),

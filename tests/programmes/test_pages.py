@@ -63,3 +63,25 @@ def test_the_team_page_shows_each_apps_panel(as_user):
     text = page_text(as_user("manager").get(f"/programmes/{P}/teams/ashby-crisis-resolution-team/"))
     assert "Fidelity reviews" in text
     assert "Baseline review" in text and "mean item score" in text
+
+
+def test_with_many_teams_the_invitation_asks_for_the_teams_name(as_user, programme, mailoutbox):
+    from fidelis.programmes.models import Invitation
+
+    organisation = Organisation.objects.get(slug=NORTHFIELD)
+    for n in range(100):
+        actions.create_team(organisation=organisation, name=f"Extra Crisis Team {n:03d}")
+    client = as_user("lead")
+    page = client.get(reverse("invite", args=[P]))
+    html = page.content.decode()
+    assert re.search(r'<input[^>]*id="id_team"', html)
+    assert not re.search(r'<select[^>]*id="id_team"', html)
+    assert "Type the team's name" in page_text(page)
+    data = {"email": "new.member@example.org", "role": "team_member"}
+    wrong = client.post(reverse("invite", args=[P]), {**data, "team": "Ashbee Crisis Team"})
+    assert wrong.status_code == 400
+    assert "No team in the programme is called ‘Ashbee Crisis Team’" in page_text(wrong)
+    assert 'value="Ashbee Crisis Team"' in wrong.content.decode()  # what was typed stays
+    client.post(reverse("invite", args=[P]), {**data, "team": "ashby crisis resolution team"})
+    invitation = Invitation.objects.get(email="new.member@example.org")
+    assert invitation.team.slug == "ashby-crisis-resolution-team"
