@@ -121,12 +121,18 @@ class NameOrChoiceField(forms.ModelChoiceField):
         super().__init__(queryset, **kwargs)
         self.name_field = name_field
         self.noun = noun
-        self.typed = queryset.count() > CHOICE_LIST_LIMIT
+        # One query either way: the first CHOICE_LIST_LIMIT + 1 rows say which it is and,
+        # for a short list, are the choices.
+        first = list(queryset[: CHOICE_LIST_LIMIT + 1])
+        self.typed = len(first) > CHOICE_LIST_LIMIT
         if self.typed:
             self.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
             self.help_text = (f"{self.help_text} " if self.help_text else "") + (
                 f"Type the {noun}'s name as the programme page shows it."
             )
+        else:
+            empty = [("", self.empty_label)] if self.empty_label is not None else []
+            self.choices = empty + [(obj.pk, self.label_from_instance(obj)) for obj in first]
 
     def prepare_value(self, value):
         if self.typed and not isinstance(value, str):

@@ -4,7 +4,6 @@ programme, with the programme's own next steps. Later apps add theirs to these s
 
 import datetime
 
-from django.db.models import Count, Q
 from django.urls import reverse
 
 from fidelis.pages import HomePage, Link, Section
@@ -72,10 +71,9 @@ def _timeline_fact(programme: Programme, today) -> tuple[str, str]:
 def _lead(user, group, today) -> Section:
     programme = group[0].programme
     teams = Team.objects.in_programme(programme)
+    supported = Membership.objects.filter(programme=programme, role=Role.FACILITATOR)
     unsupported = list(
-        teams.annotate(n=Count("memberships", filter=_role_filter(Role.FACILITATOR)))
-        .filter(n=0)
-        .values_list("name", "slug")[:5]
+        teams.exclude(pk__in=supported.values("team_id")).values_list("name", "slug")[:5]
     )
     pending = Invitation.objects.filter(programme=programme).pending().count()
     section = Section(
@@ -105,10 +103,6 @@ def _lead(user, group, today) -> Section:
             )
         )
     return section
-
-
-def _role_filter(role):
-    return Q(memberships__role=role)
 
 
 def _facilitator(user, group, today) -> Section:

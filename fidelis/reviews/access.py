@@ -62,10 +62,16 @@ def reviews_visible_to(user, queryset=None):
         Q(team__organisation__programme_id__in=s.programmes_with(Role.LEAD))
         | Q(pk__in=panel_review_ids(user))
         | Q(team_id__in=s.teams_with(*CLOSE_TO_THE_TEAM))
+        # Finalised reviews of the teams whose page the user may open (the same rule as
+        # programme_access.teams_visible_to, written on the review's own columns).
         | Q(
             status=Status.FINALISED,
-            team__in=programme_access.teams_visible_to(user).values("pk"),
+            team__organisation__programme_id__in=s.programmes_with(
+                *programme_access.PROGRAMME_WIDE_TEAM_VIEWERS
+            ),
         )
+        | Q(status=Status.FINALISED, team_id__in=s.teams_with())
+        | Q(status=Status.FINALISED, team__organisation_id__in=s.organisations_with(Role.SPONSOR))
     )
 
 

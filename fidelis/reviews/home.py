@@ -79,14 +79,11 @@ def extend_section(section, role, user, group) -> None:
         )
         section.links.append(Link("All your reviews", reverse("review_list")))
     elif role == Role.LEAD:
-        active = (
-            Review.objects.filter(team__organisation__programme=programme)
-            .exclude(status=Status.FINALISED)
-            .count()
+        counts = Review.objects.filter(team__organisation__programme=programme).aggregate(
+            finalised=Count("pk", filter=Q(status=Status.FINALISED)),
+            active=Count("pk", filter=~Q(status=Status.FINALISED)),
         )
-        finalised = Review.objects.filter(
-            team__organisation__programme=programme, status=Status.FINALISED
-        ).count()
+        finalised, active = counts["finalised"], counts["active"]
         section.facts.insert(2, ("Reviews", f"{finalised} finalised, {active} in progress"))
         in_progress = (
             Review.objects.filter(team__organisation__programme=programme)

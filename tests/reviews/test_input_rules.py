@@ -223,3 +223,18 @@ def test_consensus_text_refuses_a_null_byte(field, as_user, programme, users):
     assert response.status_code == 400
     assert "control character" in page_text(response)
     assert not Amendment.objects.filter(review=review).exists()
+
+
+def test_a_cached_report_page_shows_an_amendment_at_once(as_user, programme, users):
+    review = finalised(programme, users)
+    client = as_user("lead")
+    assert "Changed after the visit" not in page_text(client.get(f"/reviews/{review.pk}/report/"))
+    actions.save_recommendations(
+        review=review,
+        recommendations="Changed after the visit.",
+        reason="The panel found a typing error.",
+        by=users["reviewer"],
+    )
+    text = page_text(client.get(f"/reviews/{review.pk}/report/"))
+    assert "Changed after the visit." in text
+    assert "The panel found a typing error." in text
