@@ -85,6 +85,8 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "timepoint"], name="one_review_per_timepoint")
         ]
+        # Lists show the newest visits first: a page of them reads the index in order.
+        indexes = [models.Index(fields=["-visit_date", "-id"], name="review_newest_first")]
 
     def __str__(self) -> str:
         return f"{self.team.name}, {self.timepoint.label} review"
@@ -116,10 +118,13 @@ class Review(models.Model):
     def has_reached(self, status: str) -> bool:
         return STATUS_ORDER.index(self.status) >= STATUS_ORDER.index(status)
 
+    def _panel_ids(self) -> list[int]:
+        return [member.pk for member in self.panel.all()]
+
     def rated_counts(self) -> dict[int, int]:
         """{panel member id: how many items they have scored}: progress, never scores."""
         return dict(
-            Rating.objects.filter(panel_member__review=self, score__isnull=False)
+            Rating.objects.filter(panel_member_id__in=self._panel_ids(), score__isnull=False)
             .values("panel_member")
             .annotate(n=models.Count("pk"))
             .values_list("panel_member", "n")
@@ -130,7 +135,7 @@ class Review(models.Model):
         independent rating in brief, read as plain values (a consensus list shows a whole
         review's ratings side by side). Who may see which is decided in access.py."""
         summary: dict[int, dict[int, tuple]] = {}
-        ratings = Rating.objects.filter(panel_member__review=self).values_list(
+        ratings = Rating.objects.filter(panel_member_id__in=self._panel_ids()).values_list(
             "pk", "item_id", "panel_member_id", "score"
         )
         by_rating = {}
@@ -139,7 +144,7 @@ class Review(models.Model):
             summary.setdefault(item_id, {})[member_id] = (score, decisions)
             by_rating[pk] = decisions
         for rating_id, criterion_id, status in CriterionRating.objects.filter(
-            rating__panel_member__review=self
+            rating_id__in=list(by_rating)
         ).values_list("rating_id", "criterion_id", "status"):
             by_rating[rating_id][criterion_id] = status
         return summary
@@ -147,7 +152,8 @@ class Review(models.Model):
     def ratings_by_item(self, item=None) -> dict[int, dict[int, "Rating"]]:
         """{item id: {panel member id: Rating}}, criterion decisions prefetched; for one
         item when given. Who may see which of them is decided in access.py."""
-        ratings = Rating.objects.filter(panel_member__review=self)
+        # By the panel's ids: the (panel member, item) index then finds each rating.
+        ratings = Rating.objects.filter(panel_member_id__in=self._panel_ids())
         if item is not None:
             ratings = ratings.filter(item=item)
         ratings = ratings.prefetch_related(

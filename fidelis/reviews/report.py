@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -720,5 +721,12 @@ def report_pdf(review, *, base_url: str | None = None) -> bytes:
 
 
 def warm_up() -> float:
-    """Start the PDF renderer and compile the report's templates; the seconds it took."""
-    return pdf.warm_up(REPORT_TEMPLATES)
+    """Start the PDF renderer and compile the report's templates, then draw one real report
+    (the first finalised review's, thrown away) so that every font, table and page-break
+    path the reports use is ready; the seconds it took."""
+    started = time.perf_counter()
+    pdf.warm_up(REPORT_TEMPLATES)
+    sample = Review.objects.finalised().order_by("pk").first()
+    if sample is not None:
+        report_pdf(sample)
+    return time.perf_counter() - started

@@ -51,8 +51,9 @@ def review_list(request):
         .order_by("-visit_date", "-pk")
     )
     on_panel = access.panel_review_ids(user)
-    mine = paginate(request, visible.filter(pk__in=on_panel), per_page=25, param="mine")
-    others = paginate(request, visible.exclude(pk__in=on_panel), per_page=25)
+    # Your own reviews first, a short page of them; then the rest.
+    mine = paginate(request, visible.filter(pk__in=on_panel), per_page=10, param="mine")
+    others = paginate(request, visible.exclude(pk__in=on_panel), per_page=20)
 
     def rows(paged):
         return [
