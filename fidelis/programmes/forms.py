@@ -75,8 +75,12 @@ class TeamForm(ModelForm):
     def __init__(self, *args, programme: Programme, can_move: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.fields["organisation"].queryset = programme.organisations.all()
-        self.fields["organisation"].empty_label = "Choose an organisation"
+        self.fields["organisation"] = NameOrChoiceField(
+            programme.organisations.all(),
+            label="Organisation",
+            noun="organisation",
+            empty_label="Choose an organisation",
+        )
         if not can_move:
             del self.fields["organisation"]
             del self.fields["name"]
@@ -114,8 +118,14 @@ class InvitationForm(Form):
             empty_label="Choose a team",
             help_text="For facilitators, team managers and team members.",
         )
-        self.fields["organisation"].queryset = Organisation.objects.filter(programme=programme)
-        self.fields["organisation"].empty_label = "Choose an organisation"
+        self.fields["organisation"] = NameOrChoiceField(
+            programme.organisations.all(),
+            label="Organisation",
+            required=False,
+            noun="organisation",
+            empty_label="Choose an organisation",
+            help_text="For senior sponsors.",
+        )
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
     def clean(self):
