@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "fidelis.programmes",
     "fidelis.scales",
     "fidelis.reviews",
+    "fidelis.benchmarks",
     # The project level: its management commands (demo, seed) compose every app, and its
     # static folder (fidelis/static, with the built front-end assets) is found as an app's.
     "fidelis.apps.FidelisConfig",
@@ -256,6 +257,7 @@ LOGGING = {
 FIDELIS_HOME = [  # each takes the HomePage and adds sections, next steps, facts and links
     "fidelis.programmes.home.sections",
     "fidelis.reviews.home.next_steps",
+    "fidelis.benchmarks.home.links",
 ]
 FIDELIS_NAVIGATION = [  # each takes the user and returns header links
     "fidelis.programmes.home.navigation",
@@ -263,12 +265,24 @@ FIDELIS_NAVIGATION = [  # each takes the user and returns header links
     "fidelis.scales.home.navigation",
 ]
 FIDELIS_TEAM_PANELS = [  # each takes the user and the team and returns a Panel or None
+    "fidelis.benchmarks.panels.team_panel",
     "fidelis.reviews.panels.team_panel",
 ]
 # The demo programme and `fidelis seed`: each builder takes a fidelis.bulk.Build and adds
 # its app's part; removers take the programme and delete their part, later apps first.
-FIDELIS_DEMO = ["fidelis.programmes.demo.build_demo", "fidelis.reviews.demo.build_demo"]
-FIDELIS_SEED = ["fidelis.programmes.demo.build_seed", "fidelis.reviews.demo.build_seed"]
+FIDELIS_DEMO = [
+    "fidelis.programmes.demo.build_demo",
+    "fidelis.reviews.demo.build_demo",
+    "fidelis.benchmarks.demo.build",
+]
+FIDELIS_SEED = [
+    "fidelis.programmes.demo.build_seed",
+    "fidelis.reviews.demo.build_seed",
+    "fidelis.benchmarks.demo.build",
+]
+# Told (with the programme's id, after the transaction commits) when a finalised review's
+# result is new or changed, so apps that build on results can work their figures out again.
+FIDELIS_ON_REVIEW_RESULT = ["fidelis.benchmarks.tasks.on_review_result"]
 FIDELIS_REMOVE = ["fidelis.reviews.demo.remove", "fidelis.programmes.demo.remove"]
 
 # Missing template variables raise instead of rendering as nothing (the test suite's

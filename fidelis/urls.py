@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("fidelis.programmes.urls")),
     path("", include("fidelis.scales.urls")),
     path("", include("fidelis.reviews.urls")),
+    path("", include("fidelis.benchmarks.urls")),
 ]

@@ -33,6 +33,7 @@ LAYERS = [
     ("scales", ["fidelis.scales"]),
     ("programmes", ["fidelis.programmes"]),
     ("reviews", ["fidelis.reviews"]),
+    ("benchmarks", ["fidelis.benchmarks"]),
     ("project", ["fidelis"]),
 ]
 # Gunicorn reads fidelis/gunicorn.py before Django is set up: its worker hook imports the

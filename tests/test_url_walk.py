@@ -69,6 +69,8 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         "number": 1,
         "scale_slug": review.scale.slug,
         "version": review.scale.version,
+        "kind": "long",
+        "fmt": "csv",
     }
 
 
@@ -142,7 +144,7 @@ def test_no_page_fails_for_any_persona_in_their_own_programme(persona, places, d
     failures = {}
     with django_db_blocker.unblock():
         for route, name in routes():
-            if name in {"review_report_pdf", "scale_download"}:
+            if name in {"review_report_pdf", "team_dashboard_pdf", "scale_download"}:
                 continue  # tested on their own: a PDF takes a second to render
             path = fill(route, places["mine"])
             status = client.get(path).status_code
@@ -165,4 +167,6 @@ def test_the_walk_covers_every_kind_of_object():
         "item_id",
         "number",
         "version",
+        "kind",
+        "fmt",
     }, "a new URL parameter: give the walk a value for it"

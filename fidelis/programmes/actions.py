@@ -50,10 +50,21 @@ def _refuse(field: str, message: str):
     raise ValidationError({field: [message]})
 
 
-def _check_programme(*, length_months: int, description: str, name: str) -> None:
+MIN_COMPARISON = 3
+
+
+def _check_programme(
+    *, length_months: int, description: str, name: str, benchmark_min_teams: int = 5
+) -> None:
     check_text(name=name, description=description, limits=TEXT_LIMITS)
     if not 1 <= length_months <= MAX_LENGTH_MONTHS:
         _refuse("length_months", f"Enter a length from 1 to {MAX_LENGTH_MONTHS} months.")
+    if not MIN_COMPARISON <= benchmark_min_teams <= 1000:
+        _refuse(
+            "benchmark_min_teams",
+            f"Enter {MIN_COMPARISON} or more: a comparison of fewer teams could reveal one "
+            "team's results.",
+        )
 
 
 def _scale_is_used(programme: Programme) -> bool:
@@ -73,8 +84,14 @@ def create_programme(
     scale=None,
     named_benchmarking: bool = False,
     description: str = "",
+    benchmark_min_teams: int = 5,
 ) -> Programme:
-    _check_programme(length_months=length_months, description=description, name=name)
+    _check_programme(
+        length_months=length_months,
+        description=description,
+        name=name,
+        benchmark_min_teams=benchmark_min_teams,
+    )
     if slugify(slug) != slug or not slug:
         _refuse("slug", "Use lowercase letters, numbers and hyphens only.")
     if Programme.objects.filter(slug=slug).exists():
@@ -87,6 +104,7 @@ def create_programme(
         scale=scale,
         named_benchmarking=named_benchmarking,
         description=description,
+        benchmark_min_teams=benchmark_min_teams,
     )
     programme.create_default_timepoints()
     if lead is not None:
@@ -104,11 +122,17 @@ def update_programme(
     scale,
     named_benchmarking: bool,
     description: str,
+    benchmark_min_teams: int = 5,
 ) -> Programme:
     """Change a programme's details. Its scale is fixed once a review has used it: results
     must stay comparable."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    _check_programme(length_months=length_months, description=description, name=name)
+    _check_programme(
+        length_months=length_months,
+        description=description,
+        name=name,
+        benchmark_min_teams=benchmark_min_teams,
+    )
     if scale != programme.scale and _scale_is_used(programme):
         _refuse(
             "scale",
@@ -121,8 +145,10 @@ def update_programme(
     programme.scale = scale
     programme.named_benchmarking = named_benchmarking
     programme.description = description
+    programme.benchmark_min_teams = benchmark_min_teams
     programme.save(
         update_fields=[
+            "benchmark_min_teams",
             "name",
             "start_date",
             "length_months",

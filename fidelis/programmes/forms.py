@@ -26,6 +26,7 @@ class ProgrammeForm(ModelForm):
             "length_months",
             "scale",
             "named_benchmarking",
+            "benchmark_min_teams",
         ]
         widgets = {"start_date": DateInput()}
         labels = {
@@ -42,8 +43,15 @@ class ProgrammeForm(ModelForm):
                 help_text="Lowercase letters, numbers and hyphens, for example "
                 "'north-west-crisis-2026'.",
             )
+        self.fields["benchmark_min_teams"].required = False
+        self.fields["benchmark_min_teams"].widget.attrs["inputmode"] = "numeric"
         self.fields["scale"].queryset = scales_visible_to(user)
         self.fields["scale"].empty_label = "Choose a scale"
+
+    def clean_benchmark_min_teams(self):
+        # Left empty, the setting keeps its default.
+        value = self.cleaned_data.get("benchmark_min_teams")
+        return 5 if value is None else value
 
 
 class TimepointForm(ModelForm):

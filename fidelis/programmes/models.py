@@ -53,6 +53,12 @@ class Programme(models.Model):
         help_text="When on, teams see each other's names in comparisons; "
         "otherwise other teams appear only under pseudonyms.",
     )
+    benchmark_min_teams = models.PositiveSmallIntegerField(
+        "smallest comparison",
+        default=5,
+        help_text="A comparison built from fewer teams than this is not shown, so no team's "
+        "results can be worked out from it. At least 3.",
+    )
     scale = models.ForeignKey(
         "scales.FidelityScale",
         null=True,

@@ -72,6 +72,7 @@ def programme_create(request):
                 scale=data["scale"],
                 named_benchmarking=data["named_benchmarking"],
                 description=data["description"],
+                benchmark_min_teams=data["benchmark_min_teams"],
                 lead=request.user,
             )
         except ValidationError as error:

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from fidelis.lib.scoring import CriterionDecision, score_item
+from fidelis.pages import contributions
 from fidelis.reviews import agreement, scores
 from fidelis.reviews.models import (
     Amendment,
@@ -431,6 +432,7 @@ def save_consensus(
         )
         Review.objects.filter(pk=review.pk).update(report_version=F("report_version") + 1)
         scores.store_totals(review)
+        _announce_result(review)
     return current
 
 
@@ -503,7 +505,16 @@ def finalise(*, review: Review, by) -> Review:
     scores.store_totals(review)
     programme_id = review.team.organisation.programme_id
     transaction.on_commit(lambda: refresh_agreement.enqueue(programme_id=programme_id))
+    _announce_result(review)
     return review
+
+
+def _announce_result(review: Review) -> None:
+    """Tell the apps that build on reviews (settings.FIDELIS_ON_REVIEW_RESULT) that a
+    finalised result is new or changed, once this transaction commits."""
+    programme_id = review.team.organisation.programme_id
+    for hook in contributions("FIDELIS_ON_REVIEW_RESULT"):
+        transaction.on_commit(lambda hook=hook: hook(programme_id=programme_id))
 
 
 @transaction.atomic

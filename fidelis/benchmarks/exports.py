@@ -1,0 +1,172 @@
+"""Agreed scores as CSV and XLSX, holding exactly what the person's dashboard shows.
+
+Two shapes:
+- long: one row per review and item (programme, team, organisation where the person may
+  see it, timepoint, review date, section, item, criteria met, score);
+- wide: one row per review (its total, mean item score, band, section means and every
+  item's score).
+Teams are labelled as the dashboards label them: by name where the person may open the
+team's page (or named benchmarking is on), by pseudonym otherwise, and always by pseudonym
+for evaluators, who never see organisations either. Each XLSX has a data dictionary sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from openpyxl import Workbook
+
+from fidelis.benchmarks import access
+from fidelis.programmes import access as programme_access
+from fidelis.reviews.models import ConsensusItem, Review, Status
+
+KINDS = ("long", "wide")
+FORMATS = ("csv", "xlsx")
+
+LONG_COLUMNS = [
+    ("programme", "The programme's name."),
+    ("team", "The team's name, or its pseudonym where you see the team only by pseudonym."),
+    ("organisation", "The team's organisation, where you may see it; empty otherwise."),
+    ("timepoint", "The review timepoint: baseline, 6 months, 12 months or another."),
+    ("review_date", "The date of the review visit (YYYY-MM-DD)."),
+    ("section", "The scale section the item belongs to, by number."),
+    ("item", "The item's number in the scale."),
+    ("item_title", "The item's title."),
+    ("criteria_met", "How many of the item's criteria the panel agreed were met."),
+    ("score", "The agreed item score (the scale's levels, 1 to 5 on the demonstration scale)."),
+]
+
+
+def _wide_columns(scale) -> list[tuple[str, str]]:
+    return (
+        LONG_COLUMNS[:5]
+        + [
+            ("total", "The review's total: the sum of its agreed item scores."),
+            ("mean_item_score", "The mean agreed item score."),
+            ("band", "The fidelity band of the mean item score (high, moderate or low)."),
+        ]
+        + [
+            (
+                f"section_{s.number}_mean",
+                f"Mean agreed item score in section {s.number}: {s.title}.",
+            )
+            for s in scale.sections
+        ]
+        + [
+            (f"item_{i.number}", f"Agreed score of item {i.number}: {i.title}.")
+            for i in scale.items
+        ]
+    )
+
+
+def _reviews(programme, teams):
+    return (
+        Review.objects.filter(team__in=teams, status=Status.FINALISED, scale=programme.scale)
+        .select_related("team__organisation__programme", "timepoint", "scale")
+        .defer("recommendations", "agreement")
+        .order_by("team__name", "timepoint__order", "pk")
+    )
+
+
+def rows(user, programme, teams, scope, kind: str) -> tuple[list[str], list[list]]:
+    """(header, rows) of the export, labelled and filtered as the dashboard is."""
+    scale = programme.scale.definition
+    reviews = list(_reviews(programme, teams))
+    items = (
+        ConsensusItem.objects.filter(review__in=[r.pk for r in reviews])
+        .annotate(met=Count("criteria", filter=Q(criteria__status="met")))
+        .values_list("review_id", "item__number", "score", "met")
+    )
+    by_review: dict[int, dict[int, tuple]] = {}
+    for review_id, number, score, met in items:
+        by_review.setdefault(review_id, {})[number] = (score, met)
+    section_of = {i.number: scale.section_of(i.number).number for i in scale.items}
+
+    def head(review) -> list:
+        team = review.team
+        shows_org = not scope.pseudonyms_only and programme_access.can_view_team(user, team)
+        label = access.label(user, team)
+        # Rows must not be sortable back into the real order for pseudonymous teams.
+        return [
+            programme.name,
+            label,
+            team.organisation.name if shows_org else "",
+            review.timepoint.label,
+            review.visit_date.isoformat(),
+        ]
+
+    out = []
+    if kind == "long":
+        header = [name for name, _ in LONG_COLUMNS]
+        for review in reviews:
+            start = head(review)
+            for item in scale.items:
+                score, met = by_review.get(review.pk, {}).get(item.number, (None, None))
+                out.append([*start, section_of[item.number], item.number, item.title, met, score])
+    else:
+        header = [name for name, _ in _wide_columns(scale)]
+        for review in reviews:
+            scores = {n: v[0] for n, v in by_review.get(review.pk, {}).items()}
+            section_means = []
+            for section in scale.sections:
+                values = [
+                    scores.get(i.number) for i in section.items if scores.get(i.number) is not None
+                ]
+                section_means.append(round(sum(values) / len(values), 4) if values else None)
+            out.append(
+                [
+                    *head(review),
+                    review.total,
+                    round(review.mean_score, 4) if review.mean_score is not None else None,
+                    review.band_label,
+                    *section_means,
+                    *[scores.get(i.number) for i in scale.items],
+                ]
+            )
+    # Sorted by what is shown, so pseudonymous rows do not follow the teams' real names.
+    out.sort(key=lambda r: (r[1], r[4], r[6] if kind == "long" else 0))
+    return header, out
+
+
+def response(user, programme, teams, scope, kind: str, fmt: str) -> HttpResponse:
+    if kind not in KINDS or fmt not in FORMATS or programme.scale is None:
+        raise Http404("No such export")
+    header, data = rows(user, programme, teams, scope, kind)
+    name = f"{programme.slug}-scores-{kind}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(["" if v is None else v for v in row] for row in data)
+        result = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        columns = LONG_COLUMNS if kind == "long" else _wide_columns(programme.scale.definition)
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Scores")
+        sheet.append(header)
+        for row in data:
+            sheet.append(row)
+        dictionary = workbook.create_sheet("Data dictionary")
+        dictionary.append(["column", "meaning"])
+        for column, meaning in columns:
+            dictionary.append([column, meaning])
+        dictionary.append([])
+        dictionary.append(
+            [
+                "about",
+                f"Agreed scores of finalised reviews in {programme.name}, as your "
+                "dashboard shows them. Teams you see only by pseudonym appear so here too.",
+            ]
+        )
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        result = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    result["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    result["X-Content-Type-Options"] = "nosniff"
+    return result

@@ -1,0 +1,129 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from fidelis import pdf
+from fidelis.benchmarks import access, charts, dashboards, exports
+from fidelis.pages import breadcrumbs, paginate
+
+
+def _team_context(request, team):
+    programme = team.organisation.programme
+    dashboard = dashboards.team_dashboard(request.user, team)
+    context = {
+        "team": team,
+        "programme": programme,
+        "dashboard": dashboard,
+        "breadcrumbs": breadcrumbs(
+            ("Home", reverse("home")),
+            (programme.name, programme.get_absolute_url()),
+            (dashboard.team_label, team.get_absolute_url()),
+            ("Dashboard", ""),
+        ),
+    }
+    if dashboard.latest is not None:
+        context["profile_chart"] = charts.section_profile(
+            dashboard, dashboard.min_level, dashboard.max_level
+        )
+        context["path_chart"] = charts.path(
+            dashboard.path, dashboard.min_level, dashboard.max_level
+        )
+    return context
+
+
+@login_required
+def team_dashboard(request, slug, team_slug):
+    team = access.team_for_dashboard(request.user, slug, team_slug)
+    return render(request, "benchmarks/team.jinja", _team_context(request, team))
+
+
+@login_required
+def team_dashboard_pdf(request, slug, team_slug):
+    team = access.team_for_dashboard(request.user, slug, team_slug)
+    context = _team_context(request, team)
+    if context["dashboard"].latest is None:
+        raise Http404("No finalised review yet")
+    html = pdf.render_html("benchmarks/team_pdf.jinja", context)
+    response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{team.slug}-dashboard.pdf"'
+    return response
+
+
+@login_required
+def programme_dashboard(request, slug):
+    programme, scope = access.programme_for_dashboard(request.user, slug)
+    scale = programme.scale.definition if programme.scale else None
+    benchmarks = dashboards.benchmarks_of(programme)
+    chosen = request.GET.get("timepoint")
+    benchmark = next(
+        (b for b in benchmarks if b.timepoint.key == chosen),
+        benchmarks[-1] if benchmarks else None,
+    )
+    filters = dashboards.Filters.from_request(request, programme, scope)
+    pages = None
+    rows = []
+    if benchmark is not None and scale is not None:
+        reviews = dashboards.heatmap_reviews(
+            scope,
+            programme,
+            benchmark.timepoint,
+            organisation=filters.organisation,
+            facilitator=filters.facilitator,
+            sort=filters.sort,
+            descending=filters.descending,
+            first_timepoint=benchmarks[0].timepoint,
+        )
+        pages = paginate(request, reviews, per_page=25)
+        rows = dashboards.heat_rows(
+            request.user,
+            scope,
+            list(pages.items),
+            scale,
+            timepoints=[b.timepoint for b in benchmarks] if len(benchmarks) > 1 else [],
+        )
+    shown = [b for b in benchmarks if access.comparison_allowed(programme, b.n_teams)]
+    context = {
+        "programme": programme,
+        "scope": scope,
+        "scale": scale,
+        "benchmarks": benchmarks,
+        "benchmark": benchmark,
+        "shown": shown,
+        "comparison_shown": benchmark is not None and benchmark in shown,
+        "filters": filters,
+        "rows": rows,
+        "pages": pages,
+        "progress": dashboards.progress(scope, programme),
+        "to_work_on": dashboards.items_to_work_on(benchmark, scale)
+        if benchmark in shown and scale
+        else [],
+        "moved": dashboards.items_that_moved(benchmark, scale)
+        if benchmark in shown and scale
+        else [],
+        "totals_chart": charts.totals_by_timepoint(
+            shown, len(scale.items) * scale.min_level, len(scale.items) * scale.max_level
+        )
+        if shown and scale
+        else None,
+        "breadcrumbs": breadcrumbs(
+            ("Home", reverse("home")),
+            (programme.name, programme.get_absolute_url()),
+            ("Dashboard", ""),
+        ),
+    }
+    return render(request, "benchmarks/programme.jinja", context)
+
+
+@login_required
+def programme_export(request, slug, kind, fmt):
+    programme, scope = access.programme_for_dashboard(request.user, slug)
+    return exports.response(request.user, programme, scope.teams, scope, kind, fmt)
+
+
+@login_required
+def team_export(request, slug, team_slug, kind, fmt):
+    team = access.team_for_dashboard(request.user, slug, team_slug)
+    programme = team.organisation.programme
+    scope = access.team_scope(request.user, team)
+    return exports.response(request.user, programme, scope.teams, scope, kind, fmt)
