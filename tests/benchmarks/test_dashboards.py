@@ -349,3 +349,19 @@ def test_the_figures_follow_every_finalised_review(programme):
         assert benchmark.spread("items", 1).median == statistics.median(
             s for s in scores if s is not None
         )
+
+
+# The PDF ------------------------------------------------------------------------------------
+
+
+def test_the_team_dashboard_pdf_is_a_pdf_of_the_same_body(as_user, programme):
+    from tests.reviews.test_report import inflated
+
+    response = as_user("sponsor").get(reverse("team_dashboard_pdf", args=[programme.slug, ASHBY]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    assert pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-1024:]
+    assert b"Ashby Crisis Resolution Team" in inflated(pdf)
+    others = Team.objects.in_programme(programme).exclude(slug=ASHBY)
+    assert [t.name for t in others if t.name.encode() in inflated(pdf)] == []

@@ -201,3 +201,25 @@ def test_an_administrator_starts_a_programme_and_becomes_its_lead(db):
 
 def test_only_administrators_start_programmes(as_user):
     assert as_user("lead").get("/programmes/new/").status_code == 403
+
+
+def test_the_smallest_comparison_cannot_go_below_three_teams(as_user, programme):
+    def edit(value):
+        return as_user("lead").post(
+            f"/programmes/{P}/edit/",
+            {
+                "name": programme.name,
+                "start_date": programme.start_date.isoformat(),
+                "length_months": "12",
+                "scale": programme.scale_id,
+                "benchmark_min_teams": value,
+            },
+        )
+
+    response = edit("2")
+    assert "Enter 3 or more" in page_text(response)
+    programme.refresh_from_db()
+    assert programme.benchmark_min_teams == 5
+    assert edit("8").status_code == 302
+    programme.refresh_from_db()
+    assert programme.benchmark_min_teams == 8
