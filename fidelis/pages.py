@@ -11,13 +11,18 @@ new app adds entries, not imports.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
+from django.template import engines
+from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
+from markupsafe import Markup
 
 
 @dataclass
@@ -137,3 +142,26 @@ def paginate(request, items, *, per_page: int = PAGE_SIZE, param: str = "page") 
         next_href=href(page.next_page_number()) if page.has_next() else None,
         links=links,
     )
+
+
+@cache
+def _template_fingerprint(name: str) -> str:
+    """A fingerprint of a template's source, so a body drawn by an older template is
+    never served after the template changes."""
+    source = engines["jinja2"].env.loader.get_source(engines["jinja2"].env, name)[0]
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def drawn_once(key: str, template: str, make_context) -> Markup:
+    """A page body drawn from `template` once per `key` and kept in the cache.
+
+    For bodies that change only when what the key names changes (a finalised report's
+    version, the reviews and figures a dashboard shows): the key must hold everything the
+    body depends on. `make_context` is called only when the body is drawn."""
+    full_key = f"drawn:{key}:{_template_fingerprint(template)}"
+    kept = caches["default"].get(full_key)
+    if kept is not None:
+        return Markup(kept)  # noqa: S704 (our own template's output, kept)
+    html = render_to_string(template, make_context())
+    caches["default"].set(full_key, html, timeout=None)
+    return Markup(html)  # noqa: S704 (our own template's output)

@@ -5,11 +5,13 @@ engine; the programme's spread comes from the stored Benchmark figures."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, F, OuterRef, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
+from markupsafe import Markup
 
 from fidelis.benchmarks import access
 from fidelis.benchmarks.models import Benchmark
@@ -21,7 +23,7 @@ from fidelis.lib.benchmarks import (
     supportive_summary,
 )
 from fidelis.lib.scoring import CriterionDecision, score_item
-from fidelis.programmes.models import Role
+from fidelis.programmes.models import Membership, Role
 from fidelis.reviews.models import ConsensusCriterion, ConsensusItem, Review, Status
 
 PRIORITY_COUNT = 5
@@ -134,16 +136,79 @@ def _decisions(review_ids) -> dict[int, dict[int, dict[str, CriterionDecision]]]
     return result
 
 
-def team_dashboard(user, team) -> TeamDashboard:
-    programme = team.organisation.programme
-    scale_row = programme.scale
-    reviews = list(
-        Review.objects.filter(team=team, status=Status.FINALISED, scale=scale_row)
+def _team_reviews(team) -> list[Review]:
+    """The team's finalised reviews on the programme's scale, oldest first. (Found by the
+    team alone, a handful of rows, so the database reads them by the team's index.)"""
+    scale_id = team.organisation.programme.scale_id
+    return [
+        review
+        for review in Review.objects.filter(team=team)
         .select_related("timepoint", "scale")
         .defer("recommendations", "agreement")
         .order_by("visit_date", "pk")
+        if review.status == Status.FINALISED and review.scale_id == scale_id
+    ]
+
+
+def _team_benchmarks(programme, reviews, *, figures=True) -> dict[int, Benchmark]:
+    """The programme's figures at the reviews' timepoints; without `figures`, only when
+    they were worked out (enough for a key)."""
+    found = Benchmark.objects.filter(
+        programme=programme, timepoint_id__in=[r.timepoint_id for r in reviews]
     )
+    if not figures:
+        found = found.only("pk", "timepoint_id", "n_teams", "computed_at")
+    return {b.timepoint_id: b for b in found}
+
+
+@dataclass
+class TeamHead:
+    """What a team dashboard's page needs before its body: the label, the latest review,
+    and the key under which the drawn body is kept."""
+
+    team_label: str
+    latest: Review | None
+    key: str
+    reviews: list[Review]
+    benchmarks: dict[int, Benchmark]
+
+
+def team_head(user, team) -> TeamHead:
+    """Two small queries. The body depends only on what the key holds: the team's finalised
+    reviews and their versions (an amendment raises a review's report_version), the
+    programme's figures at those timepoints and when they were worked out, the smallest
+    comparison, the scale, and the team's label."""
+    programme = team.organisation.programme
+    reviews = _team_reviews(team)
+    benchmarks = _team_benchmarks(programme, reviews, figures=False)
     label = access.label(user, team)
+    key = ":".join(
+        str(part)
+        for part in (
+            "team-dashboard",
+            team.pk,
+            programme.scale_id,
+            programme.benchmark_min_teams,
+            ",".join(f"{r.pk}.{r.report_version}" for r in reviews),
+            ",".join(f"{b.pk}.{b.computed_at.timestamp()}" for b in benchmarks.values()),
+            hashlib.sha256(label.encode()).hexdigest()[:12],
+        )
+    )
+    return TeamHead(
+        team_label=label,
+        latest=reviews[-1] if reviews else None,
+        key=key,
+        reviews=reviews,
+        benchmarks=benchmarks,
+    )
+
+
+def team_dashboard(user, team, head: TeamHead | None = None) -> TeamDashboard:
+    programme = team.organisation.programme
+    scale_row = programme.scale
+    head = head or team_head(user, team)
+    reviews = head.reviews
+    label = head.team_label
     if scale_row is None or not reviews:
         return TeamDashboard(
             team_label=label,
@@ -159,12 +224,7 @@ def team_dashboard(user, team) -> TeamDashboard:
             max_level=5,
         )
     scale = scale_row.definition
-    benchmarks = {
-        b.timepoint_id: b
-        for b in Benchmark.objects.filter(
-            programme=programme, timepoint_id__in=[r.timepoint_id for r in reviews]
-        )
-    }
+    benchmarks = _team_benchmarks(programme, reviews)
     latest = reviews[-1]
     previous = reviews[-2] if len(reviews) > 1 else None
     scores: dict[int, dict[int, int | None]] = {}
@@ -306,6 +366,11 @@ def _score(item_def, decisions, anchor_level):
 SORTS = {"team": "Team", "total": "Total", "change": "Change since the first review"}
 
 
+# Up to this many organisations or facilitators, a filter is a list to choose from; beyond
+# it (a national programme), a box to type part of a name into.
+FILTER_CHOICES = 40
+
+
 @dataclass
 class Filters:
     """The heatmap's filters and order, read from the address (so a view can be shared)."""
@@ -317,27 +382,51 @@ class Filters:
     organisations: list = field(default_factory=list)
     facilitators: list = field(default_factory=list)
     sorts: list = field(default_factory=list)
+    # Typed filters, for programmes with more organisations or facilitators than a list
+    # holds comfortably: the text typed, matched against names.
+    organisation_typed: bool = False
+    facilitator_typed: bool = False
+    organisation_text: str = ""
+    facilitator_text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.organisation or self.facilitator or self.organisation_text or self.facilitator_text
+        )
 
     @classmethod
     def from_request(cls, request, programme, scope) -> Filters:
         found = cls()
         if scope.can_filter_by_organisation:
-            found.organisations = list(
-                programme.organisations.filter(teams__in=scope.teams).distinct().order_by("name")
-            )
-            wanted = request.GET.get("organisation")
-            found.organisation = next((o for o in found.organisations if o.slug == wanted), None)
+            organisations = programme.organisations.order_by("name")
+            if not scope.whole_programme:
+                organisations = organisations.filter(teams__in=scope.teams).distinct()
+            listed = list(organisations[: FILTER_CHOICES + 1])
+            wanted = request.GET.get("organisation", "").strip()[:100]
+            if len(listed) > FILTER_CHOICES:
+                found.organisation_typed = True
+                found.organisation_text = wanted
+            else:
+                found.organisations = listed
+                found.organisation = next((o for o in listed if o.slug == wanted), None)
         if scope.can_filter_by_facilitator:
-            found.facilitators = list(
+            listed = list(
                 get_user_model()
                 .objects.filter(
                     memberships__programme=programme, memberships__role=Role.FACILITATOR
                 )
+                .only("pk", "first_name", "last_name")
                 .distinct()
-                .order_by("first_name", "last_name")
+                .order_by("first_name", "last_name", "pk")[: FILTER_CHOICES + 1]
             )
-            wanted = request.GET.get("facilitator", "")
-            found.facilitator = next((u for u in found.facilitators if str(u.pk) == wanted), None)
+            wanted = request.GET.get("facilitator", "").strip()[:100]
+            if len(listed) > FILTER_CHOICES:
+                found.facilitator_typed = True
+                found.facilitator_text = wanted
+            else:
+                found.facilitators = listed
+                found.facilitator = next((u for u in listed if str(u.pk) == wanted), None)
         scale = programme.scale.definition if programme.scale else None
         found.sorts = list(SORTS.items())
         if scale is not None:
@@ -363,112 +452,215 @@ class HeatRow:
     scores: list[int | None]
     path: list[int | None] = field(default_factory=list)  # totals at each timepoint
 
+    @property
+    def cells(self) -> Markup:
+        """The row's item cells, drawn here rather than one by one in the template: a page
+        holds 25 rows of every item, and a score is an integer, so nothing needs escaping.
+        Each cell's shade repeats the number written in it."""
+        return Markup(  # noqa: S704 (integers and fixed text only)
+            "".join(
+                f'<td class="fidelis-heat-{int(score)}">{int(score)}</td>'
+                if score is not None
+                else '<td class="fidelis-heat-0">–</td>'
+                for score in self.scores
+            )
+        )
 
-def benchmarks_of(programme) -> list[Benchmark]:
-    return list(
+
+def benchmarks_of(programme, *, figures=True) -> list[Benchmark]:
+    """The programme's stored figures, a timepoint at a time; without `figures`, only which
+    timepoints have them, over how many teams, and when they were worked out."""
+    found = (
         Benchmark.objects.filter(programme=programme)
         .select_related("timepoint")
         .order_by("timepoint__order", "timepoint__month")
     )
+    if not figures:
+        found = found.defer("figures")
+    return list(found)
 
 
-def heatmap_reviews(
-    scope,
-    programme,
-    timepoint,
-    *,
-    organisation=None,
-    facilitator=None,
-    sort="team",
-    descending=False,
-    first_timepoint=None,
-):
-    """The scope's finalised reviews at `timepoint` as a QuerySet, filtered and sorted in
-    the database so the heatmap pages through any number of teams."""
-    reviews = Review.objects.filter(
-        team__in=scope.teams,
-        timepoint=timepoint,
-        status=Status.FINALISED,
-        scale=programme.scale,
-    ).select_related("team__organisation__programme")
-    if organisation is not None:
-        reviews = reviews.filter(team__organisation=organisation)
-    if facilitator is not None:
-        reviews = reviews.filter(
-            team__memberships__user=facilitator, team__memberships__role="facilitator"
+def summary_key(programme, benchmarks, chosen) -> str:
+    """The programme summary depends on the stored figures (each refresh stamps them), the
+    chosen timepoint, the smallest comparison and the scale."""
+    return ":".join(
+        str(part)
+        for part in (
+            "programme-summary",
+            programme.pk,
+            programme.scale_id,
+            programme.benchmark_min_teams,
+            chosen.pk,
+            ",".join(f"{b.pk}.{b.computed_at.timestamp()}" for b in benchmarks),
         )
-    if first_timepoint is not None and first_timepoint != timepoint:
+    )
+
+
+def _reviews_in(scope, programme):
+    """The reviews of the scope's teams. For the whole programme, found by their timepoints
+    (each timepoint belongs to one programme), which needs no join through the teams."""
+    if scope.whole_programme:
+        return Review.objects.filter(timepoint__programme=programme)
+    return Review.objects.filter(team__in=scope.teams)
+
+
+def _name_matches(prefix: str, text: str) -> Q:
+    """Every word typed appears in the first or the last name."""
+    match = Q()
+    for word in text.split()[:5]:
+        match &= Q(**{f"{prefix}first_name__icontains": word}) | Q(
+            **{f"{prefix}last_name__icontains": word}
+        )
+    return match
+
+
+def heatmap_reviews(scope, programme, timepoint, filters: Filters, *, first_timepoint=None):
+    """The ids of the scope's finalised reviews at `timepoint`, filtered and sorted in the
+    database so the heatmap pages through any number of teams; `heat_page` fetches one
+    page of them."""
+    reviews = _reviews_in(scope, programme).filter(
+        timepoint=timepoint, status=Status.FINALISED, scale=programme.scale
+    )
+    if filters.organisation is not None:
+        reviews = reviews.filter(team__organisation=filters.organisation)
+    elif filters.organisation_text:
+        reviews = reviews.filter(team__organisation__name__icontains=filters.organisation_text)
+    facilitating = Membership.objects.filter(programme=programme, role=Role.FACILITATOR)
+    if filters.facilitator is not None:
+        reviews = reviews.filter(
+            team__in=facilitating.filter(user=filters.facilitator).values("team")
+        )
+    elif filters.facilitator_text:
+        reviews = reviews.filter(
+            team__in=facilitating.filter(_name_matches("user__", filters.facilitator_text)).values(
+                "team"
+            )
+        )
+    sort, descending = filters.sort, filters.descending
+    if sort == "change" and first_timepoint is not None and first_timepoint != timepoint:
+        # Only to sort by: each row's change is worked out from its path (heat_rows).
         first_total = Review.objects.filter(
             team=OuterRef("team"), timepoint=first_timepoint, status=Status.FINALISED
         ).values("total")[:1]
         reviews = reviews.annotate(first_total=Subquery(first_total))
         reviews = reviews.annotate(change=F("total") - F("first_total"))
     label_field = "team__pseudonym" if scope.pseudonyms_only else "team__name"
-    if sort.startswith("item-") and sort[5:].isdigit():
-        score = ConsensusItem.objects.filter(
-            review=OuterRef("pk"), item__number=int(sort[5:])
-        ).values("score")[:1]
-        reviews = reviews.annotate(sort_value=Subquery(score))
-        key = "sort_value"
-    elif sort.startswith("section-") and sort[8:].isdigit():
-        mean = (
-            ConsensusItem.objects.filter(review=OuterRef("pk"), item__section__number=int(sort[8:]))
+    if sort.startswith(("item-", "section-")):
+        # By the item's row id (one small query), so each review's score is read through
+        # the (review, item) index rather than a join per review.
+        number = int(sort.split("-", 1)[1])
+        field_name = "number" if sort.startswith("item-") else "section__number"
+        item_ids = list(
+            programme.scale.items.filter(**{field_name: number}).values_list("pk", flat=True)
+        )
+        score = (
+            ConsensusItem.objects.filter(review=OuterRef("pk"), item_id__in=item_ids)
+            .order_by()
             .values("review")
             .annotate(m=Avg("score"))
             .values("m")
         )
-        reviews = reviews.annotate(sort_value=Subquery(mean))
+        reviews = reviews.annotate(sort_value=Subquery(score))
         key = "sort_value"
     elif sort == "total":
         key = "total"
     elif sort == "change" and first_timepoint is not None and first_timepoint != timepoint:
         key = "change"
     else:
-        return reviews.order_by(label_field, "pk")
+        return reviews.order_by(label_field, "pk").values_list("pk", flat=True)
     ordered = F(key).desc(nulls_last=True) if descending else F(key).asc(nulls_last=True)
-    return reviews.order_by(ordered, label_field, "pk")
+    return reviews.order_by(ordered, label_field, "pk").values_list("pk", flat=True)
+
+
+def heat_page(programme, ids) -> list[Review]:
+    """One page of the heatmap's reviews, in the order of `ids`, with only what a row
+    shows (the programme's teams, so each row's programme is the one given)."""
+    found = {
+        review.pk: review
+        for review in Review.objects.filter(pk__in=ids)
+        .select_related("team__organisation")
+        .only(
+            "pk",
+            "team_id",
+            "timepoint_id",
+            "scale_id",
+            "total",
+            "team__name",
+            "team__slug",
+            "team__pseudonym",
+            "team__organisation_id",
+            "team__organisation__name",
+            "team__organisation__slug",
+            "team__organisation__programme_id",
+        )
+        .order_by()
+    }
+    reviews = [found[pk] for pk in ids if pk in found]
+    for review in reviews:
+        review.team.organisation.programme = programme
+    return reviews
 
 
 def heat_rows(user, scope, reviews, scale, timepoints=()) -> list[HeatRow]:
     """The rows of one page of the heatmap: each team's label, its items' scores, and its
     totals at each of the timepoints given (its path through the programme)."""
     ids = [r.pk for r in reviews]
+    numbers = [i.number for i in scale.items]
     scores: dict[int, dict[int, int | None]] = {}
-    for review_id, number, score in ConsensusItem.objects.filter(review_id__in=ids).values_list(
-        "review_id", "item__number", "score"
+    for review_id, number, score in (
+        ConsensusItem.objects.filter(review_id__in=ids)
+        .order_by()
+        .values_list("review_id", "item__number", "score")
     ):
         scores.setdefault(review_id, {})[number] = score
     totals: dict[int, dict[int, int | None]] = {}
     if timepoints and reviews:
-        for team_id, timepoint_id, total in Review.objects.filter(
-            team_id__in=[r.team_id for r in reviews],
-            timepoint__in=timepoints,
-            status=Status.FINALISED,
-            scale_id=reviews[0].scale_id,
-        ).values_list("team_id", "timepoint_id", "total"):
+        for team_id, timepoint_id, total in (
+            Review.objects.filter(
+                team_id__in=[r.team_id for r in reviews],
+                timepoint__in=timepoints,
+                status=Status.FINALISED,
+                scale_id=reviews[0].scale_id,
+            )
+            .order_by()
+            .values_list("team_id", "timepoint_id", "total")
+        ):
             totals.setdefault(team_id, {})[timepoint_id] = total
     rows = []
+    href = _team_dashboard_href(reviews[0].team.organisation.programme) if reviews else None
     for review in reviews:
         team = review.team
         opens = access.can_view_team_dashboard(user, team)
+        own = scores.get(review.pk, {})
         rows.append(
             HeatRow(
                 label=access.label(user, team),
-                href=team_dashboard_url(team) if opens else None,
+                href=href(team) if opens else None,
                 organisation=team.organisation.name
                 if scope.can_filter_by_organisation or (opens and not scope.pseudonyms_only)
                 else None,
                 total=review.total,
-                change=getattr(review, "change", None),
-                scores=[scores.get(review.pk, {}).get(i.number) for i in scale.items],
+                change=_change(totals.get(team.pk, {}), timepoints, review),
+                scores=[own.get(n) for n in numbers],
                 path=[totals.get(team.pk, {}).get(t.pk) for t in timepoints],
             )
         )
     return rows
 
 
-def team_dashboard_url(team) -> str:
-    return reverse("team_dashboard", args=[team.organisation.programme.slug, team.slug])
+def _change(totals: dict, timepoints, review) -> int | None:
+    """A row's change in total since the first timepoint shown (none at that timepoint)."""
+    if len(timepoints) < 2 or review.total is None or review.timepoint_id == timepoints[0].pk:
+        return None
+    first = totals.get(timepoints[0].pk)
+    return None if first is None else review.total - first
+
+
+def _team_dashboard_href(programme):
+    """Team dashboards' addresses from one reverse() for a page of rows: the address with
+    an upper-case placeholder (never in a slug) where the team's slug goes."""
+    pattern = reverse("team_dashboard", args=[programme.slug, "TEAM"])
+    return lambda team: pattern.replace("/TEAM/", f"/{team.slug}/")
 
 
 @dataclass
@@ -482,18 +674,18 @@ class Progress:
 
 
 def progress(scope, programme) -> list[Progress]:
-    """Reviews at each stage, per timepoint, for the scope's teams (one query)."""
-    rows = (
-        Review.objects.filter(team__in=scope.teams)
-        .values("timepoint_id", "status")
-        .annotate(n=Count("pk"))
+    """Reviews at each stage, per timepoint, for the scope's teams."""
+    timepoints = list(programme.timepoints.all())
+    reviews = (
+        Review.objects.filter(timepoint_id__in=[t.pk for t in timepoints])
+        if scope.whole_programme
+        else _reviews_in(scope, programme)
     )
+    rows = reviews.order_by().values("timepoint_id", "status").annotate(n=Count("pk"))
     counts: dict[int, dict[str, int]] = {}
     for row in rows:
         counts.setdefault(row["timepoint_id"], {})[row["status"]] = row["n"]
-    return [
-        Progress(timepoint=t.label, counts=counts.get(t.pk, {})) for t in programme.timepoints.all()
-    ]
+    return [Progress(timepoint=t.label, counts=counts.get(t.pk, {})) for t in timepoints]
 
 
 def items_to_work_on(benchmark: Benchmark, scale, count: int = 5) -> list[dict]:

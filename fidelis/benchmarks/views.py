@@ -5,22 +5,16 @@ from django.urls import reverse
 
 from fidelis import pdf
 from fidelis.benchmarks import access, charts, dashboards, exports
-from fidelis.pages import breadcrumbs, paginate
+from fidelis.pages import breadcrumbs, drawn_once, paginate
 
 
-def _team_context(request, team):
+def _team_context(request, team, head=None):
     programme = team.organisation.programme
-    dashboard = dashboards.team_dashboard(request.user, team)
+    dashboard = dashboards.team_dashboard(request.user, team, head)
     context = {
         "team": team,
         "programme": programme,
         "dashboard": dashboard,
-        "breadcrumbs": breadcrumbs(
-            ("Home", reverse("home")),
-            (programme.name, programme.get_absolute_url()),
-            (dashboard.team_label, team.get_absolute_url()),
-            ("Dashboard", ""),
-        ),
     }
     if dashboard.latest is not None:
         context["profile_chart"] = charts.section_profile(
@@ -35,7 +29,28 @@ def _team_context(request, team):
 @login_required
 def team_dashboard(request, slug, team_slug):
     team = access.team_for_dashboard(request.user, slug, team_slug)
-    return render(request, "benchmarks/team.jinja", _team_context(request, team))
+    programme = team.organisation.programme
+    head = dashboards.team_head(request.user, team)
+    body = None
+    if head.latest is not None:
+        body = drawn_once(
+            head.key,
+            "benchmarks/_team_body.jinja",
+            lambda: {**_team_context(request, team, head), "on_screen": True},
+        )
+    context = {
+        "team": team,
+        "programme": programme,
+        "head": head,
+        "body": body,
+        "breadcrumbs": breadcrumbs(
+            ("Home", reverse("home")),
+            (programme.name, programme.get_absolute_url()),
+            (head.team_label, team.get_absolute_url()),
+            ("Dashboard", ""),
+        ),
+    }
+    return render(request, "benchmarks/team.jinja", context)
 
 
 @login_required
@@ -54,7 +69,9 @@ def team_dashboard_pdf(request, slug, team_slug):
 def programme_dashboard(request, slug):
     programme, scope = access.programme_for_dashboard(request.user, slug)
     scale = programme.scale.definition if programme.scale else None
-    benchmarks = dashboards.benchmarks_of(programme)
+    # Which timepoints have figures, and when they were worked out: the figures themselves
+    # are read only when the summary is drawn.
+    benchmarks = dashboards.benchmarks_of(programme, figures=False)
     chosen = request.GET.get("timepoint")
     benchmark = next(
         (b for b in benchmarks if b.timepoint.key == chosen),
@@ -63,49 +80,35 @@ def programme_dashboard(request, slug):
     filters = dashboards.Filters.from_request(request, programme, scope)
     pages = None
     rows = []
+    summary = None
     if benchmark is not None and scale is not None:
         reviews = dashboards.heatmap_reviews(
-            scope,
-            programme,
-            benchmark.timepoint,
-            organisation=filters.organisation,
-            facilitator=filters.facilitator,
-            sort=filters.sort,
-            descending=filters.descending,
-            first_timepoint=benchmarks[0].timepoint,
+            scope, programme, benchmark.timepoint, filters, first_timepoint=benchmarks[0].timepoint
         )
         pages = paginate(request, reviews, per_page=25)
         rows = dashboards.heat_rows(
             request.user,
             scope,
-            list(pages.items),
+            dashboards.heat_page(programme, list(pages.items)),
             scale,
             timepoints=[b.timepoint for b in benchmarks] if len(benchmarks) > 1 else [],
         )
-    shown = [b for b in benchmarks if access.comparison_allowed(programme, b.n_teams)]
+        summary = drawn_once(
+            dashboards.summary_key(programme, benchmarks, benchmark),
+            "benchmarks/_programme_summary.jinja",
+            lambda: _summary_context(programme, scale, benchmark),
+        )
     context = {
         "programme": programme,
         "scope": scope,
         "scale": scale,
         "benchmarks": benchmarks,
         "benchmark": benchmark,
-        "shown": shown,
-        "comparison_shown": benchmark is not None and benchmark in shown,
         "filters": filters,
         "rows": rows,
         "pages": pages,
+        "summary": summary,
         "progress": dashboards.progress(scope, programme),
-        "to_work_on": dashboards.items_to_work_on(benchmark, scale)
-        if benchmark in shown and scale
-        else [],
-        "moved": dashboards.items_that_moved(benchmark, scale)
-        if benchmark in shown and scale
-        else [],
-        "totals_chart": charts.totals_by_timepoint(
-            shown, len(scale.items) * scale.min_level, len(scale.items) * scale.max_level
-        )
-        if shown and scale
-        else None,
         "breadcrumbs": breadcrumbs(
             ("Home", reverse("home")),
             (programme.name, programme.get_absolute_url()),
@@ -113,6 +116,27 @@ def programme_dashboard(request, slug):
         ),
     }
     return render(request, "benchmarks/programme.jinja", context)
+
+
+def _summary_context(programme, scale, chosen) -> dict:
+    """The network's figures for the summary, read in full (only when it is drawn)."""
+    benchmarks = dashboards.benchmarks_of(programme)
+    benchmark = next(b for b in benchmarks if b.pk == chosen.pk)
+    shown = [b for b in benchmarks if access.comparison_allowed(programme, b.n_teams)]
+    allowed = benchmark in shown
+    return {
+        "programme": programme,
+        "benchmarks": benchmarks,
+        "benchmark": benchmark,
+        "shown": shown,
+        "to_work_on": dashboards.items_to_work_on(benchmark, scale) if allowed else [],
+        "moved": dashboards.items_that_moved(benchmark, scale) if allowed else [],
+        "totals_chart": charts.totals_by_timepoint(
+            shown, len(scale.items) * scale.min_level, len(scale.items) * scale.max_level
+        )
+        if shown
+        else None,
+    }
 
 
 @login_required

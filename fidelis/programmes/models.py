@@ -299,6 +299,11 @@ class Membership(ScopedRole):
                 name="membership_scope_matches_role",
             )
         ]
+        # "Everyone in this programme with this role" (the facilitators to filter a
+        # dashboard by, the people page's groups) reads the index alone.
+        indexes = [
+            models.Index(fields=["programme", "role", "user"], name="membership_by_role"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()} ({self.scope_label})"

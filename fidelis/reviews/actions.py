@@ -75,6 +75,9 @@ def plan_review(*, team, timepoint, visit_date, panel, by) -> Review:
     programme = team.organisation.programme
     if programme.scale is None:
         raise ReviewError("Choose the programme's fidelity scale before planning reviews.")
+    if timepoint.programme_id != programme.pk:
+        # A timepoint belongs to one programme, so its reviews are that programme's.
+        raise ReviewError(f"{timepoint.label} is not a timepoint of {programme.name}.")
     if Review.objects.filter(team=team, timepoint=timepoint).exists():
         raise ReviewError(f"{team.name} already has a {timepoint.label} review.")
     if not panel:

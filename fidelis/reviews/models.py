@@ -85,8 +85,16 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "timepoint"], name="one_review_per_timepoint")
         ]
-        # Lists show the newest visits first: a page of them reads the index in order.
-        indexes = [models.Index(fields=["-visit_date", "-id"], name="review_newest_first")]
+        indexes = [
+            # Lists show the newest visits first: a page of them reads the index in order.
+            models.Index(fields=["-visit_date", "-id"], name="review_newest_first"),
+            # Dashboards count and rank a timepoint's reviews by status and total: this
+            # covers those reads without touching the (wide) review rows.
+            models.Index(
+                fields=["timepoint", "status", "scale", "team", "total"],
+                name="review_by_timepoint_status",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.team.name}, {self.timepoint.label} review"
