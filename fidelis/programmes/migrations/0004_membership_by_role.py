@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0003_benchmark_min_teams'),
+        ("programmes", "0003_benchmark_min_teams"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['programme', 'role', 'user'], name='membership_by_role'),
+            model_name="membership",
+            index=models.Index(fields=["programme", "role", "user"], name="membership_by_role"),
         ),
     ]
