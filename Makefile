@@ -62,7 +62,12 @@ else
 	$(VENV)/bin/pytest -m browser -q
 endif
 
-bench: install
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e ".[test,bench]"
+	touch $@
+
+# The benchmarks (bench/README.md). The load benchmark needs PostgreSQL running.
+bench: install $(VENV)/.bench-installed
 	$(PY) bench/run.py
 
 clean:
