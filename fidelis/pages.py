@@ -159,9 +159,9 @@ def drawn_once(key: str, template: str, make_context) -> Markup:
     version, the reviews and figures a dashboard shows): the key must hold everything the
     body depends on. `make_context` is called only when the body is drawn."""
     full_key = f"drawn:{key}:{_template_fingerprint(template)}"
-    kept = caches["default"].get(full_key)
+    kept = caches["pages"].get(full_key)
     if kept is not None:
         return Markup(kept)  # noqa: S704 (our own template's output, kept)
     html = render_to_string(template, make_context())
-    caches["default"].set(full_key, html, timeout=None)
+    caches["pages"].set(full_key, html)
     return Markup(html)  # noqa: S704 (our own template's output)

@@ -186,7 +186,16 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "fidelis_cache",
-    }
+    },
+    # Page bodies drawn once per version of what they show (finalised reports, team
+    # dashboards, the programme summary): kept apart, so that culling them never drops a
+    # sign-in limit, and for a week at most.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "fidelis_page_cache",
+        "TIMEOUT": 7 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

@@ -698,14 +698,14 @@ def report_page_body(review: Review) -> Markup:
                 _templates_version(),
             )
         )
-        cached = caches["default"].get(key)
+        cached = caches["pages"].get(key)
         if cached is not None:
             return Markup(cached)  # noqa: S704 (our own rendering, cached)
     html = render_to_string(
         "reviews/_report_page_body.jinja", {"report": build_report(review), "review": review}
     )
     if key is not None:
-        caches["default"].set(key, html, timeout=None)
+        caches["pages"].set(key, html)
     return Markup(html)  # noqa: S704 (our own template's output)
 
 
