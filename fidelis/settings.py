@@ -196,6 +196,13 @@ CACHES = {
         "TIMEOUT": 7 * 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
+    # Small lists each worker may keep for a minute (a dashboard's filter choices): a
+    # change shows on every server within the minute.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

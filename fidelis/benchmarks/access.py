@@ -38,6 +38,8 @@ class Scope:
     pseudonyms_only: bool
     can_filter_by_organisation: bool
     can_filter_by_facilitator: bool
+    # Names what the scope covers, for keys of what is kept per scope.
+    signature: str = ""
 
 
 def dashboard_scope(user, programme: Programme) -> Scope | None:
@@ -54,6 +56,7 @@ def dashboard_scope(user, programme: Programme) -> Scope | None:
             pseudonyms_only=pseudonyms_only,
             can_filter_by_organisation=not pseudonyms_only,
             can_filter_by_facilitator=not pseudonyms_only,
+            signature="pseudonyms" if pseudonyms_only else "all",
         )
     s = programme_access.scopes(user)
     facilitated = s.teams_with(Role.FACILITATOR)
@@ -72,6 +75,9 @@ def dashboard_scope(user, programme: Programme) -> Scope | None:
         pseudonyms_only=False,
         can_filter_by_organisation=len(sponsored) > 1,
         can_filter_by_facilitator=False,
+        signature="teams-{}:organisations-{}".format(
+            ",".join(map(str, sorted(facilitated))), ",".join(map(str, sorted(sponsored)))
+        ),
     )
 
 
@@ -114,3 +120,17 @@ def comparison_allowed(programme: Programme, n_teams: int) -> bool:
 
 def label(user, team: Team) -> str:
     return programme_access.team_label(user, team)
+
+
+def row_rules(user, programme: Programme):
+    """For a page of teams: a function of (team id, organisation id) giving whether the
+    user may open the team (and its dashboard) and whether they see its name, by the same
+    rules as can_view_team and team_label, with the user's scopes read once."""
+    can_view = programme_access.team_viewer(user, programme.pk)
+    names = programme_access.shows_names(user, programme)
+
+    def rules(team_id: int, organisation_id: int) -> tuple[bool, bool]:
+        opens = can_view(team_id, organisation_id)
+        return opens, opens or names
+
+    return rules

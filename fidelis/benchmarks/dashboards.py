@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from markupsafe import Markup
@@ -371,6 +372,15 @@ SORTS = {"team": "Team", "total": "Total", "change": "Change since the first rev
 FILTER_CHOICES = 40
 
 
+@dataclass(frozen=True)
+class Choice:
+    """An option of a filter: the row's id, its value in the address, the text shown."""
+
+    pk: int
+    value: str
+    text: str
+
+
 @dataclass
 class Filters:
     """The heatmap's filters and order, read from the address (so a view can be shared)."""
@@ -398,35 +408,23 @@ class Filters:
     @classmethod
     def from_request(cls, request, programme, scope) -> Filters:
         found = cls()
+        organisations, facilitators = _filter_choices(programme, scope)
         if scope.can_filter_by_organisation:
-            organisations = programme.organisations.order_by("name")
-            if not scope.whole_programme:
-                organisations = organisations.filter(teams__in=scope.teams).distinct()
-            listed = list(organisations[: FILTER_CHOICES + 1])
             wanted = request.GET.get("organisation", "").strip()[:100]
-            if len(listed) > FILTER_CHOICES:
+            if len(organisations) > FILTER_CHOICES:
                 found.organisation_typed = True
                 found.organisation_text = wanted
             else:
-                found.organisations = listed
-                found.organisation = next((o for o in listed if o.slug == wanted), None)
+                found.organisations = organisations
+                found.organisation = next((o for o in organisations if o.value == wanted), None)
         if scope.can_filter_by_facilitator:
-            listed = list(
-                get_user_model()
-                .objects.filter(
-                    memberships__programme=programme, memberships__role=Role.FACILITATOR
-                )
-                .only("pk", "first_name", "last_name")
-                .distinct()
-                .order_by("first_name", "last_name", "pk")[: FILTER_CHOICES + 1]
-            )
             wanted = request.GET.get("facilitator", "").strip()[:100]
-            if len(listed) > FILTER_CHOICES:
+            if len(facilitators) > FILTER_CHOICES:
                 found.facilitator_typed = True
                 found.facilitator_text = wanted
             else:
-                found.facilitators = listed
-                found.facilitator = next((u for u in listed if str(u.pk) == wanted), None)
+                found.facilitators = facilitators
+                found.facilitator = next((u for u in facilitators if u.value == wanted), None)
         scale = programme.scale.definition if programme.scale else None
         found.sorts = list(SORTS.items())
         if scale is not None:
@@ -442,6 +440,36 @@ class Filters:
         return found
 
 
+def _filter_choices(programme, scope) -> tuple[list[Choice], list[Choice]]:
+    """The organisations and facilitators to filter by (up to one more than a list holds),
+    kept by each worker for a minute: they change seldom, and a new one shows within it."""
+    key = f"filter-choices:{programme.pk}:{scope.signature}"
+    kept = caches["local"].get(key)
+    if kept is not None:
+        return kept
+    organisations: list[Choice] = []
+    facilitators: list[Choice] = []
+    if scope.can_filter_by_organisation:
+        found = programme.organisations.order_by("name")
+        if not scope.whole_programme:
+            found = found.filter(teams__in=scope.teams).distinct()
+        organisations = [
+            Choice(pk, slug, name)
+            for pk, slug, name in found.values_list("pk", "slug", "name")[: FILTER_CHOICES + 1]
+        ]
+    if scope.can_filter_by_facilitator:
+        facilitators = [
+            Choice(pk, str(pk), f"{first} {last}".strip() or username)
+            for pk, first, last, username in get_user_model()
+            .objects.filter(memberships__programme=programme, memberships__role=Role.FACILITATOR)
+            .values_list("pk", "first_name", "last_name", "username")
+            .distinct()
+            .order_by("first_name", "last_name", "pk")[: FILTER_CHOICES + 1]
+        ]
+    caches["local"].set(key, (organisations, facilitators))
+    return organisations, facilitators
+
+
 @dataclass
 class HeatRow:
     label: str
@@ -451,6 +479,16 @@ class HeatRow:
     change: int | None
     scores: list[int | None]
     path: list[int | None] = field(default_factory=list)  # totals at each timepoint
+
+    @property
+    def change_text(self) -> str:
+        if self.change is None:
+            return "–"
+        return f"+{self.change}" if self.change > 0 else str(self.change)
+
+    @property
+    def path_text(self) -> str:
+        return " → ".join("–" if total is None else str(total) for total in self.path)
 
     @property
     def cells(self) -> Markup:
@@ -514,21 +552,35 @@ def _name_matches(prefix: str, text: str) -> Q:
     return match
 
 
+# What a heatmap row needs of its review, read as plain values with the page's query.
+ROW_FIELDS = (
+    "pk",
+    "total",
+    "timepoint_id",
+    "scale_id",
+    "team_id",
+    "team__name",
+    "team__slug",
+    "team__pseudonym",
+    "team__organisation_id",
+    "team__organisation__name",
+)
+
+
 def heatmap_reviews(scope, programme, timepoint, filters: Filters, *, first_timepoint=None):
-    """The ids of the scope's finalised reviews at `timepoint`, filtered and sorted in the
-    database so the heatmap pages through any number of teams; `heat_page` fetches one
-    page of them."""
+    """The scope's finalised reviews at `timepoint` (as ROW_FIELDS values), filtered and
+    sorted in the database so the heatmap pages through any number of teams."""
     reviews = _reviews_in(scope, programme).filter(
         timepoint=timepoint, status=Status.FINALISED, scale=programme.scale
     )
     if filters.organisation is not None:
-        reviews = reviews.filter(team__organisation=filters.organisation)
+        reviews = reviews.filter(team__organisation_id=filters.organisation.pk)
     elif filters.organisation_text:
         reviews = reviews.filter(team__organisation__name__icontains=filters.organisation_text)
     facilitating = Membership.objects.filter(programme=programme, role=Role.FACILITATOR)
     if filters.facilitator is not None:
         reviews = reviews.filter(
-            team__in=facilitating.filter(user=filters.facilitator).values("team")
+            team__in=facilitating.filter(user_id=filters.facilitator.pk).values("team")
         )
     elif filters.facilitator_text:
         reviews = reviews.filter(
@@ -567,44 +619,16 @@ def heatmap_reviews(scope, programme, timepoint, filters: Filters, *, first_time
     elif sort == "change" and first_timepoint is not None and first_timepoint != timepoint:
         key = "change"
     else:
-        return reviews.order_by(label_field, "pk").values_list("pk", flat=True)
+        return reviews.order_by(label_field, "pk").values(*ROW_FIELDS)
     ordered = F(key).desc(nulls_last=True) if descending else F(key).asc(nulls_last=True)
-    return reviews.order_by(ordered, label_field, "pk").values_list("pk", flat=True)
+    return reviews.order_by(ordered, label_field, "pk").values(*ROW_FIELDS)
 
 
-def heat_page(programme, ids) -> list[Review]:
-    """One page of the heatmap's reviews, in the order of `ids`, with only what a row
-    shows (the programme's teams, so each row's programme is the one given)."""
-    found = {
-        review.pk: review
-        for review in Review.objects.filter(pk__in=ids)
-        .select_related("team__organisation")
-        .only(
-            "pk",
-            "team_id",
-            "timepoint_id",
-            "scale_id",
-            "total",
-            "team__name",
-            "team__slug",
-            "team__pseudonym",
-            "team__organisation_id",
-            "team__organisation__name",
-            "team__organisation__slug",
-            "team__organisation__programme_id",
-        )
-        .order_by()
-    }
-    reviews = [found[pk] for pk in ids if pk in found]
-    for review in reviews:
-        review.team.organisation.programme = programme
-    return reviews
-
-
-def heat_rows(user, scope, reviews, scale, timepoints=()) -> list[HeatRow]:
-    """The rows of one page of the heatmap: each team's label, its items' scores, and its
-    totals at each of the timepoints given (its path through the programme)."""
-    ids = [r.pk for r in reviews]
+def heat_rows(user, scope, programme, reviews, scale, timepoints=()) -> list[HeatRow]:
+    """The rows of one page of the heatmap (`reviews`: ROW_FIELDS values): each team's
+    label, its items' scores, and its totals at each of the timepoints given (its path
+    through the programme)."""
+    ids = [r["pk"] for r in reviews]
     numbers = [i.number for i in scale.items]
     scores: dict[int, dict[int, int | None]] = {}
     for review_id, number, score in (
@@ -617,50 +641,52 @@ def heat_rows(user, scope, reviews, scale, timepoints=()) -> list[HeatRow]:
     if timepoints and reviews:
         for team_id, timepoint_id, total in (
             Review.objects.filter(
-                team_id__in=[r.team_id for r in reviews],
+                team_id__in=[r["team_id"] for r in reviews],
                 timepoint__in=timepoints,
                 status=Status.FINALISED,
-                scale_id=reviews[0].scale_id,
+                scale_id=reviews[0]["scale_id"],
             )
             .order_by()
             .values_list("team_id", "timepoint_id", "total")
         ):
             totals.setdefault(team_id, {})[timepoint_id] = total
+    rules = access.row_rules(user, programme)
+    href = _team_dashboard_href(programme)
     rows = []
-    href = _team_dashboard_href(reviews[0].team.organisation.programme) if reviews else None
     for review in reviews:
-        team = review.team
-        opens = access.can_view_team_dashboard(user, team)
-        own = scores.get(review.pk, {})
+        opens, named = rules(review["team_id"], review["team__organisation_id"])
+        own = scores.get(review["pk"], {})
+        path = totals.get(review["team_id"], {})
         rows.append(
             HeatRow(
-                label=access.label(user, team),
-                href=href(team) if opens else None,
-                organisation=team.organisation.name
+                label=review["team__name"] if named else review["team__pseudonym"],
+                href=href(review["team__slug"]) if opens else None,
+                organisation=review["team__organisation__name"]
                 if scope.can_filter_by_organisation or (opens and not scope.pseudonyms_only)
                 else None,
-                total=review.total,
-                change=_change(totals.get(team.pk, {}), timepoints, review),
+                total=review["total"],
+                change=_change(path, timepoints, review),
                 scores=[own.get(n) for n in numbers],
-                path=[totals.get(team.pk, {}).get(t.pk) for t in timepoints],
+                path=[path.get(t.pk) for t in timepoints],
             )
         )
     return rows
 
 
-def _change(totals: dict, timepoints, review) -> int | None:
+def _change(totals: dict, timepoints, review: dict) -> int | None:
     """A row's change in total since the first timepoint shown (none at that timepoint)."""
-    if len(timepoints) < 2 or review.total is None or review.timepoint_id == timepoints[0].pk:
+    total = review["total"]
+    if len(timepoints) < 2 or total is None or review["timepoint_id"] == timepoints[0].pk:
         return None
     first = totals.get(timepoints[0].pk)
-    return None if first is None else review.total - first
+    return None if first is None else total - first
 
 
 def _team_dashboard_href(programme):
     """Team dashboards' addresses from one reverse() for a page of rows: the address with
     an upper-case placeholder (never in a slug) where the team's slug goes."""
     pattern = reverse("team_dashboard", args=[programme.slug, "TEAM"])
-    return lambda team: pattern.replace("/TEAM/", f"/{team.slug}/")
+    return lambda slug: pattern.replace("/TEAM/", f"/{slug}/")
 
 
 @dataclass

@@ -89,7 +89,8 @@ def programme_dashboard(request, slug):
         rows = dashboards.heat_rows(
             request.user,
             scope,
-            dashboards.heat_page(programme, list(pages.items)),
+            programme,
+            list(pages.items),
             scale,
             timepoints=[b.timepoint for b in benchmarks] if len(benchmarks) > 1 else [],
         )

@@ -209,17 +209,28 @@ def teams_visible_to(user, queryset=None):
     return queryset.filter(_team_filter(user))
 
 
-def can_view_team(user, team: Team) -> bool:
+def team_viewer(user, programme_id: int):
+    """can_view_team for many teams of one programme with the user's scopes read once: a
+    function of a team's id and its organisation's id (for pages listing many teams)."""
     if not user.is_authenticated:
-        return False
+        return lambda team_id, organisation_id: False
     if user.is_superuser:
-        return True
+        return lambda team_id, organisation_id: True
     s = scopes(user)
-    return bool(
-        s.roles_in_programme(team.organisation.programme_id) & PROGRAMME_WIDE_TEAM_VIEWERS
-        or s.roles_in_team(team.pk)
-        or Role.SPONSOR in s.roles_in_organisation(team.organisation_id)
-    )
+    programme_wide = bool(s.roles_in_programme(programme_id) & PROGRAMME_WIDE_TEAM_VIEWERS)
+
+    def can_view(team_id: int, organisation_id: int) -> bool:
+        return bool(
+            programme_wide
+            or s.roles_in_team(team_id)
+            or Role.SPONSOR in s.roles_in_organisation(organisation_id)
+        )
+
+    return can_view
+
+
+def can_view_team(user, team: Team) -> bool:
+    return team_viewer(user, team.organisation.programme_id)(team.pk, team.organisation_id)
 
 
 def can_edit_team(user, team: Team) -> bool:

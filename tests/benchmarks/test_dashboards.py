@@ -365,3 +365,28 @@ def test_the_team_dashboard_pdf_is_a_pdf_of_the_same_body(as_user, programme):
     assert b"Ashby Crisis Resolution Team" in inflated(pdf)
     others = Team.objects.in_programme(programme).exclude(slug=ASHBY)
     assert [t.name for t in others if t.name.encode() in inflated(pdf)] == []
+
+
+def test_with_many_organisations_and_facilitators_the_filters_take_typed_names(
+    as_user, programme, users, monkeypatch
+):
+    from fidelis.benchmarks import dashboards
+
+    monkeypatch.setattr(dashboards, "FILTER_CHOICES", 2)
+    client = as_user("lead")
+    response = client.get(programme_url(programme, timepoint="12m"))
+    body = response.content.decode()
+    assert 'type="search" value="" maxlength="100"' in body
+    assert '<option value="northfield' not in body
+    response = client.get(programme_url(programme, timepoint="12m", organisation="northfield"))
+    expected = finalised(programme).filter(team__organisation__name__icontains="northfield")
+    assert sorted(heat_labels(response)) == sorted(expected.values_list("team__name", flat=True))
+    assert 'value="northfield"' in response.content.decode()
+    response = client.get(programme_url(programme, timepoint="12m", facilitator="faisal+ahmed"))
+    mine = finalised(programme).filter(
+        team__memberships__user=users["facilitator"], team__memberships__role="facilitator"
+    )
+    assert sorted(heat_labels(response)) == sorted(mine.values_list("team__name", flat=True))
+    response = client.get(programme_url(programme, timepoint="12m", organisation="nowhere"))
+    assert "with these filters" in page_text(response)
+    assert "fidelis-heatmap" not in response.content.decode()
