@@ -14,6 +14,7 @@ def links(page: HomePage) -> None:
     offered = set()
     for section in page.sections:
         programme = section.programme
+        first = []
         if (
             programme.pk not in offered
             and access.dashboard_scope(page.user, programme) is not None
@@ -21,22 +22,22 @@ def links(page: HomePage) -> None:
             and section.role != Role.TEAM_MANAGER
         ):
             offered.add(programme.pk)
-            section.links.insert(
-                0,
+            first.append(
                 Link(
                     "Programme dashboard: where the teams stand",
                     reverse("programme_dashboard", args=[programme.slug]),
-                ),
+                )
             )
         if section.role in TEAM_ROLES_WITH_DASHBOARD:
             for membership in section.memberships:
                 team = membership.team
-                section.links.insert(
-                    0,
+                first.append(
                     Link(
                         f"Dashboard: {team.name}"
                         if section.role == Role.FACILITATOR
                         else "Your team's dashboard: where it stands and how it has moved",
                         reverse("team_dashboard", args=[programme.slug, team.slug]),
-                    ),
+                    )
                 )
+        # First in the section, in the order of its teams.
+        section.links[0:0] = first
