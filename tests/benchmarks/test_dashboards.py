@@ -390,3 +390,33 @@ def test_with_many_organisations_and_facilitators_the_filters_take_typed_names(
     response = client.get(programme_url(programme, timepoint="12m", organisation="nowhere"))
     assert "with these filters" in page_text(response)
     assert "fidelis-heatmap" not in response.content.decode()
+
+
+# The way in ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "programme_link", "team_links"),
+    [
+        ("lead", True, []),
+        ("evaluator", True, []),
+        ("sponsor", True, []),
+        (
+            "facilitator",
+            True,
+            ["Ashby Crisis Resolution Team", "Corran Home Treatment Team", "Marlpit Crisis Team"],
+        ),
+        ("manager", False, ["your team"]),
+        ("member", False, ["your team"]),
+    ],
+)
+def test_each_home_page_leads_to_the_dashboards_it_may_open(
+    persona, programme_link, team_links, as_user
+):
+    html = as_user(persona).get("/").content.decode()
+    assert ("Programme dashboard: where the teams stand" in html) == programme_link
+    found = re.findall(
+        r"Dashboard: ([^<]+)</a>|(Your team's dashboard)", html.replace("&#39;", "'")
+    )
+    shown = [name or "your team" for name, yours in found]
+    assert shown == team_links
