@@ -19,6 +19,26 @@ NHS_MID_GREY = "#768692"
 NHS_TEXT = "#212b32"
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
 
+
+def axis_label(number: int, title: str, width: int = 22) -> str:
+    """An axis label for a numbered section or item: its number and the title up to any
+    dash, wrapped into at most three lines joined by "|" (the spec splits them), so long
+    titles neither overlap the bars nor vanish; the table beside the chart gives every
+    title in full."""
+    words = f"{number}. {title.split(' - ')[0].strip()}".split()
+    lines, line = [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 3:
+        lines = [*lines[:2], lines[2].rstrip(",") + "…"]
+    return "|".join(lines)
+
+
 _SVG_CACHE: dict[str, str] = {}
 _SVG_CACHE_LIMIT = 512
 

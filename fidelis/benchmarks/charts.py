@@ -5,22 +5,9 @@ chart has a table of the same figures beside it."""
 
 from __future__ import annotations
 
-from fidelis.charts import FONT, NHS_BLUE, NHS_TEXT, render_svg
+from fidelis.charts import FONT, NHS_BLUE, NHS_TEXT, axis_label, render_svg
 
 PROGRAMME_GREY = "#425563"  # NHS dark grey: 7:1 against white
-
-
-def _label(number: int, title: str, width: int = 22) -> str:
-    words = f"{number}. {title.split(' - ')[0].strip()}".split()
-    lines, line = [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "|".join(lines[:3])
 
 
 def _config(chart: dict) -> dict:
@@ -40,7 +27,7 @@ def section_profile(dashboard, min_level: int, max_level: int):
     middle half (line) at the same timepoint."""
     rows = [
         {
-            "section": _label(s.number, s.title),
+            "section": axis_label(s.number, s.title),
             "order": s.number,
             "team": round(s.mean, 2) if s.mean is not None else None,
             "q1": round(s.spread.q1, 2) if s.spread else None,

@@ -525,24 +525,6 @@ def _comparison(earlier: Review, scale_id: int, item_lines, totals) -> Compariso
 # ----------------------------------------------------------------------------------------------
 
 
-def _chart_label(number: int, title: str, width: int = 22) -> str:
-    """A section's axis label: its number and the title up to any dash, wrapped into lines
-    joined by "|" (the spec splits them), so long titles neither overlap the bars nor
-    vanish behind an ellipsis. The table beside the chart gives every title in full."""
-    words = f"{number}. {title.split(' - ')[0].strip()}".split()
-    lines, line = [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    if len(lines) > 3:
-        lines = [*lines[:2], lines[2].rstrip(",") + "…"]
-    return "|".join(lines)
-
-
 def section_chart_spec(report: Report) -> dict:
     """The one definition of the section profile chart (Vega-Lite, built with Altair)."""
     import altair as alt
@@ -550,7 +532,7 @@ def section_chart_spec(report: Report) -> dict:
     this_label = f"This review ({report.timepoint})"
     rows = [
         {
-            "section": _chart_label(s.number, s.title),
+            "section": charts.axis_label(s.number, s.title),
             "order": s.number,
             "series": this_label,
             "mean": round(s.mean, 2),
@@ -566,7 +548,7 @@ def section_chart_spec(report: Report) -> dict:
         colours.append(NHS_MID_GREY)
         rows += [
             {
-                "section": _chart_label(s.number, s.title),
+                "section": charts.axis_label(s.number, s.title),
                 "order": s.number,
                 "series": earlier_label,
                 "mean": round(s.previous_mean, 2),
