@@ -145,20 +145,25 @@ def paginate(request, items, *, per_page: int = PAGE_SIZE, param: str = "page") 
 
 
 @cache
-def _template_fingerprint(name: str) -> str:
-    """A fingerprint of a template's source, so a body drawn by an older template is
-    never served after the template changes."""
-    source = engines["jinja2"].env.loader.get_source(engines["jinja2"].env, name)[0]
-    return hashlib.sha256(source.encode()).hexdigest()[:16]
+def _template_fingerprint(names: tuple[str, ...]) -> str:
+    """A fingerprint of templates' sources, so a body drawn by an older template is never
+    served after the template changes."""
+    env = engines["jinja2"].env
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(env.loader.get_source(env, name)[0].encode())
+    return digest.hexdigest()[:16]
 
 
-def drawn_once(key: str, template: str, make_context) -> Markup:
-    """A page body drawn from `template` once per `key` and kept in the cache.
+def drawn_once(key: tuple, template: str, make_context, *, includes: tuple = ()) -> Markup:
+    """A page body drawn from `template` once per `key` and kept in the page cache.
 
     For bodies that change only when what the key names changes (a finalised report's
-    version, the reviews and figures a dashboard shows): the key must hold everything the
-    body depends on. `make_context` is called only when the body is drawn."""
-    full_key = f"drawn:{key}:{_template_fingerprint(template)}"
+    version, the reviews and figures a dashboard shows): the key's parts must hold
+    everything the body depends on. `includes` names the templates `template` includes,
+    whose changes count too. `make_context` is called only when the body is drawn."""
+    fingerprint = _template_fingerprint((template, *includes))
+    full_key = ":".join(str(part) for part in ("drawn", *key, fingerprint))
     kept = caches["pages"].get(full_key)
     if kept is not None:
         return Markup(kept)  # noqa: S704 (our own template's output, kept)

@@ -169,7 +169,7 @@ class TeamHead:
 
     team_label: str
     latest: Review | None
-    key: str
+    key: tuple
     reviews: list[Review]
     benchmarks: dict[int, Benchmark]
 
@@ -183,17 +183,14 @@ def team_head(user, team) -> TeamHead:
     reviews = _team_reviews(team)
     benchmarks = _team_benchmarks(programme, reviews, figures=False)
     label = access.label(user, team)
-    key = ":".join(
-        str(part)
-        for part in (
-            "team-dashboard",
-            team.pk,
-            programme.scale_id,
-            programme.benchmark_min_teams,
-            ",".join(f"{r.pk}.{r.report_version}" for r in reviews),
-            ",".join(f"{b.pk}.{b.computed_at.timestamp()}" for b in benchmarks.values()),
-            hashlib.sha256(label.encode()).hexdigest()[:12],
-        )
+    key = (
+        "team-dashboard",
+        team.pk,
+        programme.scale_id,
+        programme.benchmark_min_teams,
+        ",".join(f"{r.pk}.{r.report_version}" for r in reviews),
+        ",".join(f"{b.pk}.{b.computed_at.timestamp()}" for b in benchmarks.values()),
+        hashlib.sha256(label.encode()).hexdigest()[:12],
     )
     return TeamHead(
         team_label=label,
@@ -518,19 +515,16 @@ def benchmarks_of(programme, *, figures=True) -> list[Benchmark]:
     return list(found)
 
 
-def summary_key(programme, benchmarks, chosen) -> str:
+def summary_key(programme, benchmarks, chosen) -> tuple:
     """The programme summary depends on the stored figures (each refresh stamps them), the
     chosen timepoint, the smallest comparison and the scale."""
-    return ":".join(
-        str(part)
-        for part in (
-            "programme-summary",
-            programme.pk,
-            programme.scale_id,
-            programme.benchmark_min_teams,
-            chosen.pk,
-            ",".join(f"{b.pk}.{b.computed_at.timestamp()}" for b in benchmarks),
-        )
+    return (
+        "programme-summary",
+        programme.pk,
+        programme.scale_id,
+        programme.benchmark_min_teams,
+        chosen.pk,
+        ",".join(f"{b.pk}.{b.computed_at.timestamp()}" for b in benchmarks),
     )
 
 

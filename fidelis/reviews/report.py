@@ -9,14 +9,11 @@ template body as the page to PDF with WeasyPrint.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from dataclasses import dataclass, field
-from functools import cache, cached_property
-from pathlib import Path
+from functools import cached_property
 
-from django.core.cache import caches
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from markupsafe import Markup
@@ -32,6 +29,7 @@ from fidelis.lib.scoring import (
     score_item,
     score_scale,
 )
+from fidelis.pages import drawn_once
 from fidelis.reviews import scores as score_reads
 from fidelis.reviews.models import (
     Amendment,
@@ -645,20 +643,6 @@ REPORT_TEMPLATES = (
 )
 
 
-_PAGE_TEMPLATES = ("reviews/_report_page_body.jinja", "reviews/_report_body.jinja")
-_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
-
-
-@cache
-def _templates_version() -> str:
-    """A fingerprint of the report's templates, so a cached report is never shown after
-    the templates that drew it have changed."""
-    digest = hashlib.sha256()
-    for name in _PAGE_TEMPLATES:
-        digest.update((_TEMPLATE_DIR / name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def report_page_body(review: Review) -> Markup:
     """The report as the page shows it.
 
@@ -666,29 +650,26 @@ def report_page_body(review: Review) -> Markup:
     or with an amendment to the earlier review it is compared with, so it is drawn once per
     version and kept in the cache: reading it is then as quick as any short page. A draft
     is drawn afresh each time."""
-    key = None
-    if review.is_finalised:
-        earlier = score_reads.earlier_review(review)
-        key = ":".join(
-            str(part)
-            for part in (
-                "report-page",
-                review.pk,
-                review.report_version,
-                earlier.pk if earlier else "-",
-                earlier.report_version if earlier else "-",
-                _templates_version(),
-            )
-        )
-        cached = caches["pages"].get(key)
-        if cached is not None:
-            return Markup(cached)  # noqa: S704 (our own rendering, cached)
-    html = render_to_string(
-        "reviews/_report_page_body.jinja", {"report": build_report(review), "review": review}
+
+    def context():
+        return {"report": build_report(review), "review": review}
+
+    if not review.is_finalised:
+        html = render_to_string("reviews/_report_page_body.jinja", context())
+        return Markup(html)  # noqa: S704 (our own template's output)
+    earlier = score_reads.earlier_review(review)
+    return drawn_once(
+        (
+            "report-page",
+            review.pk,
+            review.report_version,
+            earlier.pk if earlier else "-",
+            earlier.report_version if earlier else "-",
+        ),
+        "reviews/_report_page_body.jinja",
+        context,
+        includes=("reviews/_report_body.jinja",),
     )
-    if key is not None:
-        caches["pages"].set(key, html)
-    return Markup(html)  # noqa: S704 (our own template's output)
 
 
 def report_html(review, *, report: Report | None = None) -> str:
