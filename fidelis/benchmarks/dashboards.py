@@ -379,49 +379,50 @@ class Choice:
 
 
 @dataclass
-class Filters:
-    """The heatmap's filters and order, read from the address (so a view can be shared)."""
+class ChoiceFilter:
+    """A filter by organisation or facilitator: a list to choose from, or, with more
+    choices than a list holds comfortably (a national programme), the text typed, matched
+    against names."""
 
-    organisation: object = None
-    facilitator: object = None
-    sort: str = "team"
-    descending: bool = False
-    organisations: list = field(default_factory=list)
-    facilitators: list = field(default_factory=list)
-    sorts: list = field(default_factory=list)
-    # Typed filters, for programmes with more organisations or facilitators than a list
-    # holds comfortably: the text typed, matched against names.
-    organisation_typed: bool = False
-    facilitator_typed: bool = False
-    organisation_text: str = ""
-    facilitator_text: str = ""
+    choices: list[Choice] = field(default_factory=list)  # offered as a list
+    chosen: Choice | None = None
+    typed: bool = False
+    text: str = ""
+
+    @classmethod
+    def read(cls, request, name: str, choices: list[Choice]) -> ChoiceFilter:
+        wanted = request.GET.get(name, "").strip()[:100]
+        if len(choices) > FILTER_CHOICES:
+            return cls(typed=True, text=wanted)
+        return cls(choices=choices, chosen=next((c for c in choices if c.value == wanted), None))
 
     @property
     def active(self) -> bool:
-        return bool(
-            self.organisation or self.facilitator or self.organisation_text or self.facilitator_text
-        )
+        return bool(self.chosen or self.text)
+
+
+@dataclass
+class Filters:
+    """The heatmap's filters and order, read from the address (so a view can be shared)."""
+
+    organisation: ChoiceFilter = field(default_factory=ChoiceFilter)
+    facilitator: ChoiceFilter = field(default_factory=ChoiceFilter)
+    sort: str = "team"
+    descending: bool = False
+    sorts: list = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return self.organisation.active or self.facilitator.active
 
     @classmethod
     def from_request(cls, request, programme, scope) -> Filters:
         found = cls()
         organisations, facilitators = _filter_choices(programme, scope)
         if scope.can_filter_by_organisation:
-            wanted = request.GET.get("organisation", "").strip()[:100]
-            if len(organisations) > FILTER_CHOICES:
-                found.organisation_typed = True
-                found.organisation_text = wanted
-            else:
-                found.organisations = organisations
-                found.organisation = next((o for o in organisations if o.value == wanted), None)
+            found.organisation = ChoiceFilter.read(request, "organisation", organisations)
         if scope.can_filter_by_facilitator:
-            wanted = request.GET.get("facilitator", "").strip()[:100]
-            if len(facilitators) > FILTER_CHOICES:
-                found.facilitator_typed = True
-                found.facilitator_text = wanted
-            else:
-                found.facilitators = facilitators
-                found.facilitator = next((u for u in facilitators if u.value == wanted), None)
+            found.facilitator = ChoiceFilter.read(request, "facilitator", facilitators)
         scale = programme.scale.definition if programme.scale else None
         found.sorts = list(SORTS.items())
         if scale is not None:
@@ -567,18 +568,18 @@ def heatmap_reviews(scope, programme, timepoint, filters: Filters, *, first_time
     reviews = _reviews_in(scope, programme).filter(
         timepoint=timepoint, status=Status.FINALISED, scale=programme.scale
     )
-    if filters.organisation is not None:
-        reviews = reviews.filter(team__organisation_id=filters.organisation.pk)
-    elif filters.organisation_text:
-        reviews = reviews.filter(team__organisation__name__icontains=filters.organisation_text)
+    if filters.organisation.chosen is not None:
+        reviews = reviews.filter(team__organisation_id=filters.organisation.chosen.pk)
+    elif filters.organisation.text:
+        reviews = reviews.filter(team__organisation__name__icontains=filters.organisation.text)
     facilitating = Membership.objects.filter(programme=programme, role=Role.FACILITATOR)
-    if filters.facilitator is not None:
+    if filters.facilitator.chosen is not None:
         reviews = reviews.filter(
-            team__in=facilitating.filter(user_id=filters.facilitator.pk).values("team")
+            team__in=facilitating.filter(user_id=filters.facilitator.chosen.pk).values("team")
         )
-    elif filters.facilitator_text:
+    elif filters.facilitator.text:
         reviews = reviews.filter(
-            team__in=facilitating.filter(_name_matches("user__", filters.facilitator_text)).values(
+            team__in=facilitating.filter(_name_matches("user__", filters.facilitator.text)).values(
                 "team"
             )
         )
