@@ -3,6 +3,8 @@ optimistic locking, finalising, and amendments after that."""
 
 import datetime
 
+import pytest
+
 from fidelis.reviews.models import Amendment, ConsensusItem, Rating, Review, Status
 from tests.conftest import page_text
 from tests.reviews.helpers import (
@@ -408,3 +410,25 @@ def test_an_unknown_decision_on_a_counted_item_gets_a_message(as_user, programme
         },
     )
     assert "There is a problem" in page_text(response)
+
+
+def test_a_review_cannot_take_another_programmes_timepoint(programme, users):
+    """A timepoint belongs to one programme: the dashboards find a programme's reviews
+    through its timepoints, so a review of one programme's team at another's is refused."""
+    from fidelis.demo import build_seed
+    from fidelis.programmes.models import Team
+    from fidelis.reviews import actions
+    from fidelis.reviews.models import PanelRole
+
+    other = build_seed(teams=3, seed=5, reviews=1, slug="another-programme").programme
+    team = Team.objects.get(slug="fenwick-crisis-team")
+    before = Review.objects.count()
+    with pytest.raises(actions.ReviewError, match="is not a timepoint of"):
+        actions.plan_review(
+            team=team,
+            timepoint=other.timepoints.order_by("order").last(),
+            visit_date=datetime.date(2027, 5, 4),
+            panel=[(users["reviewer"], PanelRole.CLINICIAN)],
+            by=users["lead"],
+        )
+    assert Review.objects.count() == before
