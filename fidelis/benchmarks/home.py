@@ -29,8 +29,7 @@ def links(page: HomePage) -> None:
                 )
             )
         if section.role in TEAM_ROLES_WITH_DASHBOARD:
-            for membership in section.memberships:
-                team = membership.team
+            for team in sorted((m.team for m in section.memberships), key=lambda t: t.name):
                 first.append(
                     Link(
                         f"Dashboard: {team.name}"
@@ -39,5 +38,5 @@ def links(page: HomePage) -> None:
                         reverse("team_dashboard", args=[programme.slug, team.slug]),
                     )
                 )
-        # First in the section, in the order of its teams.
+        # First in the section, the teams by name (as the section lists them).
         section.links[0:0] = first
