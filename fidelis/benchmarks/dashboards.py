@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 from django.urls import reverse
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from fidelis.benchmarks import access
 from fidelis.benchmarks.models import Benchmark
@@ -25,7 +25,13 @@ from fidelis.lib.benchmarks import (
 )
 from fidelis.lib.scoring import CriterionDecision, score_item
 from fidelis.programmes.models import Membership, Role
-from fidelis.reviews.models import ConsensusCriterion, ConsensusItem, Review, Status
+from fidelis.reviews.models import (
+    AgreedScore,
+    ConsensusCriterion,
+    ConsensusItem,
+    Review,
+    Status,
+)
 
 PRIORITY_COUNT = 5
 
@@ -489,31 +495,64 @@ class HeatRow:
         return " → ".join("–" if total is None else str(total) for total in self.path)
 
     @property
-    def cells(self) -> Markup:
-        """The row's item cells, drawn here rather than one by one in the template: a page
-        holds 25 rows of every item, and a score is an integer, so nothing needs escaping.
-        Each cell's shade repeats the number written in it."""
-        return Markup(  # noqa: S704 (integers and fixed text only)
-            "".join(
-                f'<td class="fidelis-heat-{int(score)}">{int(score)}</td>'
-                if score is not None
-                else '<td class="fidelis-heat-0">–</td>'
-                for score in self.scores
-            )
+    def html(self) -> Markup:
+        """The row as a table row, drawn here rather than cell by cell in the template: a
+        page holds 25 rows of every item. Names are escaped; scores are integers. Each
+        cell's shade repeats the number written in it. The change and path columns appear
+        when the row has a path (more than one timepoint)."""
+        head = f"{escape(self.label)}"
+        if self.href:
+            head = f'<a href="{escape(self.href)}">{head}</a>'
+        if self.organisation:
+            head += f'<br><span class="fidelis-meta">{escape(self.organisation)}</span>'
+        total = "–" if self.total is None else int(self.total)
+        parts = [f'<tr><th scope="row">{head}</th><td>{total}</td>']
+        if self.path:
+            parts.append(f"<td>{escape(self.change_text)}</td>")
+            parts.append(f'<td class="fidelis-path">{escape(self.path_text)}</td>')
+        parts.extend(
+            f'<td class="fidelis-heat-{int(score)}">{int(score)}</td>'
+            if score is not None
+            else '<td class="fidelis-heat-0">–</td>'
+            for score in self.scores
         )
+        parts.append("</tr>")
+        return Markup("".join(parts))  # noqa: S704 (escaped names, integers and fixed text)
 
 
-def benchmarks_of(programme, *, figures=True) -> list[Benchmark]:
-    """The programme's stored figures, a timepoint at a time; without `figures`, only which
-    timepoints have them, over how many teams, and when they were worked out."""
-    found = (
+def benchmarks_of(programme) -> list[Benchmark]:
+    """The programme's stored figures, a timepoint at a time."""
+    return list(
         Benchmark.objects.filter(programme=programme)
         .select_related("timepoint")
         .order_by("timepoint__order", "timepoint__month")
     )
-    if not figures:
-        found = found.defer("figures")
-    return list(found)
+
+
+def timepoints_and_benchmarks(programme) -> tuple[list, list[Benchmark]]:
+    """The programme's timepoints in order, and the stored figures of those that have them,
+    in one query. The figures themselves are left unread (they load if touched): only which
+    timepoints have them, over how many teams, and when they were worked out."""
+    timepoints, benchmarks = [], []
+    fields = ["id", "programme_id", "timepoint_id", "n_teams", "computed_at"]
+    for timepoint in programme.timepoints.order_by("order", "month").annotate(
+        benchmark_id=F("benchmarks__id"),
+        benchmark_teams=F("benchmarks__n_teams"),
+        benchmark_at=F("benchmarks__computed_at"),
+    ):
+        timepoints.append(timepoint)
+        if timepoint.benchmark_id is not None:
+            values = [
+                timepoint.benchmark_id,
+                programme.pk,
+                timepoint.pk,
+                timepoint.benchmark_teams,
+                timepoint.benchmark_at,
+            ]
+            benchmark = Benchmark.from_db(Benchmark.objects.db, fields, values)
+            benchmark.timepoint = timepoint
+            benchmarks.append(benchmark)
+    return timepoints, benchmarks
 
 
 def summary_key(programme, benchmarks, chosen) -> tuple:
@@ -529,14 +568,6 @@ def summary_key(programme, benchmarks, chosen) -> tuple:
     )
 
 
-def _reviews_in(scope, programme):
-    """The reviews of the scope's teams. For the whole programme, found by their timepoints
-    (each timepoint belongs to one programme), which needs no join through the teams."""
-    if scope.whole_programme:
-        return Review.objects.filter(timepoint__programme=programme)
-    return Review.objects.filter(team__in=scope.teams)
-
-
 def _name_matches(prefix: str, text: str) -> Q:
     """Every word typed appears in the first or the last name."""
     match = Q()
@@ -547,7 +578,7 @@ def _name_matches(prefix: str, text: str) -> Q:
     return match
 
 
-# What a heatmap row needs of its review, read as plain values with the page's query.
+# What a heatmap row needs of its review, read as plain values for the page's reviews.
 ROW_FIELDS = (
     "pk",
     "total",
@@ -559,15 +590,20 @@ ROW_FIELDS = (
     "team__pseudonym",
     "team__organisation_id",
     "team__organisation__name",
+    "agreed_scores",
 )
 
 
 def heatmap_reviews(scope, programme, timepoint, filters: Filters, *, first_timepoint=None):
-    """The scope's finalised reviews at `timepoint` (as ROW_FIELDS values), filtered and
-    sorted in the database so the heatmap pages through any number of teams."""
-    reviews = _reviews_in(scope, programme).filter(
-        timepoint=timepoint, status=Status.FINALISED, scale=programme.scale
+    """The ids of the scope's finalised reviews at `timepoint`, filtered and in the order
+    chosen, so the heatmap pages through any number of teams. Only ids: ordering a
+    thousand reviews reads indexes, never the review rows; heat_rows reads a page's rows."""
+    # The timepoint is the programme's own, so the whole programme needs no other filter.
+    reviews = Review.objects.filter(
+        timepoint=timepoint, status=Status.FINALISED, scale_id=programme.scale_id
     )
+    if not scope.whole_programme:
+        reviews = reviews.filter(team__in=scope.teams)
     if filters.organisation.chosen is not None:
         reviews = reviews.filter(team__organisation_id=filters.organisation.chosen.pk)
     elif filters.organisation.text:
@@ -583,55 +619,61 @@ def heatmap_reviews(scope, programme, timepoint, filters: Filters, *, first_time
                 "team"
             )
         )
-    sort, descending = filters.sort, filters.descending
-    if sort == "change" and first_timepoint is not None and first_timepoint != timepoint:
-        # Only to sort by: each row's change is worked out from its path (heat_rows).
-        first_total = Review.objects.filter(
-            team=OuterRef("team"), timepoint=first_timepoint, status=Status.FINALISED
-        ).values("total")[:1]
-        reviews = reviews.annotate(first_total=Subquery(first_total))
-        reviews = reviews.annotate(change=F("total") - F("first_total"))
     label_field = "team__pseudonym" if scope.pseudonyms_only else "team__name"
-    if sort.startswith(("item-", "section-")):
-        # By the item's row id (one small query), so each review's score is read through
-        # the (review, item) index rather than a join per review.
-        number = int(sort.split("-", 1)[1])
-        field_name = "number" if sort.startswith("item-") else "section__number"
-        item_ids = list(
-            programme.scale.items.filter(**{field_name: number}).values_list("pk", flat=True)
-        )
-        score = (
-            ConsensusItem.objects.filter(review=OuterRef("pk"), item_id__in=item_ids)
+    # Every review in order of its label (read from indexes), then sorted here by the key
+    # chosen: a stable sort keeps teams with equal keys in label order.
+    found = list(reviews.order_by(label_field, "pk").values_list("pk", "team_id", "total"))
+    keys = _sort_keys(filters.sort, found, programme, timepoint, first_timepoint)
+    if keys is None:
+        return [pk for pk, _, _ in found]
+    keyed = [(keys(row), row[0]) for row in found]
+    known = sorted(
+        (pair for pair in keyed if pair[0] is not None),
+        key=lambda pair: pair[0],
+        reverse=filters.descending,
+    )
+    # Teams without the key (no score for the item, no earlier review) come last.
+    return [pk for _, pk in known] + [pk for key, pk in keyed if key is None]
+
+
+def _sort_keys(sort: str, found, programme, timepoint, first_timepoint):
+    """How to read each (review id, team id, total) row's sort key for `sort`, or None to
+    keep the label order. Each reads one narrow index range, whatever the teams' number."""
+    if sort == "total":
+        return lambda row: row[2]
+    if sort == "change":
+        if first_timepoint is None or first_timepoint == timepoint:
+            return None
+        first = dict(
+            Review.objects.filter(
+                timepoint=first_timepoint,
+                status=Status.FINALISED,
+                scale_id=programme.scale_id,
+            )
             .order_by()
-            .values("review")
-            .annotate(m=Avg("score"))
-            .values("m")
+            .values_list("team_id", "total")
         )
-        reviews = reviews.annotate(sort_value=Subquery(score))
-        key = "sort_value"
-    elif sort == "total":
-        key = "total"
-    elif sort == "change" and first_timepoint is not None and first_timepoint != timepoint:
-        key = "change"
-    else:
-        return reviews.order_by(label_field, "pk").values(*ROW_FIELDS)
-    ordered = F(key).desc(nulls_last=True) if descending else F(key).asc(nulls_last=True)
-    return reviews.order_by(ordered, label_field, "pk").values(*ROW_FIELDS)
+        return lambda row: (
+            None if row[2] is None or first.get(row[1]) is None else row[2] - first[row[1]]
+        )
+    if sort.startswith(("item-", "section-")):
+        # The item's agreed score or the section's mean, from the narrow ranking rows.
+        values = dict(
+            AgreedScore.objects.filter(timepoint=timepoint, key=sort)
+            .order_by()
+            .values_list("review_id", "value")
+        )
+        return lambda row: values.get(row[0])
+    return None
 
 
-def heat_rows(user, scope, programme, reviews, scale, timepoints=()) -> list[HeatRow]:
-    """The rows of one page of the heatmap (`reviews`: ROW_FIELDS values): each team's
+def heat_rows(user, scope, programme, ids, scale, timepoints=()) -> list[HeatRow]:
+    """The rows of one page of the heatmap (`ids`: its reviews, in order): each team's
     label, its items' scores, and its totals at each of the timepoints given (its path
     through the programme)."""
-    ids = [r["pk"] for r in reviews]
-    numbers = [i.number for i in scale.items]
-    scores: dict[int, dict[int, int | None]] = {}
-    for review_id, number, score in (
-        ConsensusItem.objects.filter(review_id__in=ids)
-        .order_by()
-        .values_list("review_id", "item__number", "score")
-    ):
-        scores.setdefault(review_id, {})[number] = score
+    found = {r["pk"]: r for r in Review.objects.filter(pk__in=ids).values(*ROW_FIELDS)}
+    reviews = [found[pk] for pk in ids if pk in found]
+    numbers = [str(i.number) for i in scale.items]
     totals: dict[int, dict[int, int | None]] = {}
     if timepoints and reviews:
         for team_id, timepoint_id, total in (
@@ -650,7 +692,7 @@ def heat_rows(user, scope, programme, reviews, scale, timepoints=()) -> list[Hea
     rows = []
     for review in reviews:
         opens, named = rules(review["team_id"], review["team__organisation_id"])
-        own = scores.get(review["pk"], {})
+        own = (review["agreed_scores"] or {}).get("items", {})
         path = totals.get(review["team_id"], {})
         rows.append(
             HeatRow(
@@ -694,14 +736,12 @@ class Progress:
         return sum(self.counts.values())
 
 
-def progress(scope, programme) -> list[Progress]:
-    """Reviews at each stage, per timepoint, for the scope's teams."""
-    timepoints = list(programme.timepoints.all())
-    reviews = (
-        Review.objects.filter(timepoint_id__in=[t.pk for t in timepoints])
-        if scope.whole_programme
-        else _reviews_in(scope, programme)
-    )
+def progress(scope, timepoints) -> list[Progress]:
+    """Reviews at each stage, per timepoint (the programme's, in order), for the scope's
+    teams."""
+    reviews = Review.objects.filter(timepoint__in=[t.pk for t in timepoints])
+    if not scope.whole_programme:
+        reviews = reviews.filter(team__in=scope.teams)
     rows = reviews.order_by().values("timepoint_id", "status").annotate(n=Count("pk"))
     counts: dict[int, dict[str, int]] = {}
     for row in rows:

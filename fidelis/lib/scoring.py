@@ -414,6 +414,15 @@ def score_scale(scale: Scale, item_scores: Mapping[int, int | None]) -> ScaleSco
     )
 
 
+def scores_record(item_scores: Mapping[int, int | None], result: ScaleScore) -> dict:
+    """The agreed scores as a review stores them beside its total: the scored items and the
+    section means, numbers as strings (as JSON keys are)."""
+    return {
+        "items": {str(n): s for n, s in sorted(item_scores.items()) if s is not None},
+        "sections": {str(n): m for n, m in result.section_means.items() if m is not None},
+    }
+
+
 def suggest_from_routine_data(criterion: Criterion, value: float) -> bool | None:
     """Whether a routine-data figure suggests the criterion is met (``None`` if it has none).
 

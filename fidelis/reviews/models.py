@@ -61,6 +61,10 @@ class Review(models.Model):
     mean_score = models.FloatField(null=True, blank=True)
     band = models.CharField(max_length=30, blank=True, help_text="The scale's band key.")
     n_scored = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The agreed scores themselves, stored with the totals: {"items": {number: score},
+    # "sections": {number: mean item score}} (numbers as strings, as JSON keys are), so a
+    # dashboard shows and sorts a page of teams without reading every consensus row.
+    agreed_scores = models.JSONField(null=True, blank=True)
     # Inter-rater agreement of the independent ratings, stored when consensus opens (the
     # ratings never change after that): see fidelis.reviews.agreement.
     agreement = models.JSONField(null=True, blank=True)
@@ -314,6 +318,35 @@ class ConsensusItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review}: item {self.item.number} = {self.score}"
+
+
+class AgreedScore(models.Model):
+    """One agreed item score or section mean of a finalised review ("item-3", "section-2"),
+    in a narrow row of its own.
+
+    The review keeps its agreed scores as JSON for showing them (`Review.agreed_scores`);
+    these rows are for ranking: a dashboard orders a timepoint's reviews by any item or
+    section reading one range of this table's index, never the wide review rows. Both are written
+    together with the stored totals (fidelis.reviews.scores.store_totals).
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    # The review's timepoint, repeated here so that a timepoint's ranking by one key is a
+    # single range of the index below.
+    timepoint = models.ForeignKey(
+        "programmes.ReviewTimepoint", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    key = models.CharField(max_length=20)
+    value = models.FloatField()
+
+    class Meta:
+        # Holding the value and the review too, so a ranking never reads the rows.
+        indexes = [
+            models.Index(fields=["timepoint", "key", "value", "review"], name="agreed_score_rank")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}: {self.key} = {self.value:g}"
 
 
 class ConsensusCriterion(models.Model):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from fidelis.lib.scoring import ScaleScore, score_scale
-from fidelis.reviews.models import ConsensusItem, Review, Status
+from fidelis.lib.scoring import ScaleScore, score_scale, scores_record
+from fidelis.reviews.models import AgreedScore, ConsensusItem, Review, Status
 from fidelis.scales.models import Item
 
 
@@ -31,14 +31,34 @@ def totals(review: Review, scores: dict[int, int | None] | None = None) -> Scale
 
 
 def store_totals(review: Review) -> Review:
-    """Store the review's total, mean, band and count of scored items on it."""
-    result = totals(review)
+    """Store the review's total, mean, band, count of scored items and the agreed scores."""
+    scale = review.scale.definition
+    known = {item.number for item in scale.items}
+    scores = {n: s for n, s in item_scores(review).items() if n in known}
+    result = totals(review, scores)
     review.total = result.total
     review.mean_score = result.mean
     review.band = result.band.key if result.band else ""
     review.n_scored = result.n_scored
-    review.save(update_fields=["total", "mean_score", "band", "n_scored"])
+    review.agreed_scores = scores_record(scores, result)
+    review.save(update_fields=["total", "mean_score", "band", "n_scored", "agreed_scores"])
+    AgreedScore.objects.filter(review=review).delete()
+    AgreedScore.objects.bulk_create(ranking_rows(review, review.agreed_scores))
     return review
+
+
+def ranking_rows(review: Review, record: dict) -> list[AgreedScore]:
+    """A review's AgreedScore rows from its stored `agreed_scores`."""
+    return [
+        AgreedScore(
+            review_id=review.pk,
+            timepoint_id=review.timepoint_id,
+            key=f"{key}-{number}",
+            value=value,
+        )
+        for kind, key in (("items", "item"), ("sections", "section"))
+        for number, value in record.get(kind, {}).items()
+    ]
 
 
 def earlier_review(review: Review) -> Review | None:

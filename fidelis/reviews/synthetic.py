@@ -33,11 +33,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from fidelis import bulk
-from fidelis.lib.scoring import CriterionDecision, score_item, score_scale
+from fidelis.lib.scoring import CriterionDecision, score_item, score_scale, scores_record
 from fidelis.programmes.models import Membership, Role
 from fidelis.reviews.actions import DEFAULT_DOCUMENTS, DEFAULT_INTERVIEWS
 from fidelis.reviews.agreement import figures_of
 from fidelis.reviews.models import (
+    AgreedScore,
     Amendment,
     ConsensusCriterion,
     ConsensusItem,
@@ -50,6 +51,7 @@ from fidelis.reviews.models import (
     RoutineValue,
     Status,
 )
+from fidelis.reviews.scores import ranking_rows
 
 __all__ = [
     "BuildResult",
@@ -732,14 +734,10 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
         finished = not plan.in_progress
         finalised_on = plan.visit_date + datetime.timedelta(days=rng.randint(15, 28))
         # A finalised review stores its agreed totals, as finalising one does.
-        agreed = (
-            score_scale(
-                model.definition,
-                {item.item.number: t[3] for item, t in zip(model.items, plan.truth, strict=True)},
-            )
-            if finished
-            else None
-        )
+        agreed_items = {
+            item.item.number: t[3] for item, t in zip(model.items, plan.truth, strict=True)
+        }
+        agreed = score_scale(model.definition, agreed_items) if finished else None
         reviews.append(
             Review(
                 team=plan.team,
@@ -759,10 +757,19 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
                 mean_score=agreed.mean if agreed else None,
                 band=agreed.band.key if agreed and agreed.band else "",
                 n_scored=agreed.n_scored if agreed else None,
+                agreed_scores=scores_record(agreed_items, agreed) if agreed else None,
             )
         )
     Review.objects.bulk_create(reviews)
     result.add(Review, len(reviews))
+    ranking = [
+        (row.review_id, row.timepoint_id, row.key, row.value)
+        for review in reviews
+        if review.agreed_scores
+        for row in ranking_rows(review, review.agreed_scores)
+    ]
+    bulk.insert(AgreedScore, ["review", "timepoint", "key", "value"], ranking)
+    result.add(AgreedScore, len(ranking))
 
     members, preparation = [], []
     for review, plan in zip(reviews, planned, strict=True):
@@ -949,6 +956,7 @@ def delete_reviews(reviews) -> None:
             Rating.objects.filter(panel_member__review__in=review_ids),
             ConsensusCriterion.objects.filter(consensus__review__in=review_ids),
             ConsensusItem.objects.filter(review__in=review_ids),
+            AgreedScore.objects.filter(review__in=review_ids),
             PreparationItem.objects.filter(review__in=review_ids),
             RoutineValue.objects.filter(review__in=review_ids),
             Amendment.objects.filter(review__in=review_ids),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from fidelis.benchmarks import actions
 from fidelis.benchmarks.models import Benchmark
 from fidelis.programmes.models import Team
-from fidelis.reviews.models import ConsensusItem, Review, Status
+from fidelis.reviews.models import AgreedScore, ConsensusItem, Review, Status
 from tests.conftest import page_text
 
 ASHBY = "ashby-crisis-resolution-team"
@@ -280,6 +280,53 @@ def test_the_heatmap_sorts_by_total_and_by_an_item(as_user, programme):
     )
     ordered = [scores[label] for label in heat_labels(response)]
     assert ordered == sorted(ordered)
+
+
+def test_the_heatmap_sorts_by_a_section_or_the_change_keeping_ties_in_name_order(
+    as_user, programme
+):
+    client = as_user("lead")
+    section = programme.scale.definition.sections[1]
+    numbers = {item.number for item in section.items}
+    scores: dict[str, list[int]] = {}
+    for name, number, score in ConsensusItem.objects.filter(
+        review__in=finalised(programme)
+    ).values_list("review__team__name", "item__number", "score"):
+        if number in numbers and score is not None:
+            scores.setdefault(name, []).append(score)
+    means = {name: statistics.mean(values) for name, values in scores.items()}
+    assert len(set(means.values())) > 1
+    response = client.get(
+        programme_url(programme, timepoint="12m", sort=f"section-{section.number}", order="desc")
+    )
+    labels = heat_labels(response)
+    expected = sorted(sorted(means), key=lambda name: -means[name])
+    assert labels == expected
+
+    # One team without a baseline review has no change to sort by.
+    finalised(programme, "baseline").order_by("team__name").first().delete()
+    first = dict(finalised(programme, "baseline").values_list("team__name", "total"))
+    latest = dict(finalised(programme).values_list("team__name", "total"))
+    change = {name: total - first[name] for name, total in latest.items() if name in first}
+    assert len(change) > 3 and len(set(change.values())) > 1
+    response = client.get(programme_url(programme, timepoint="12m", sort="change"))
+    labels = heat_labels(response)
+    # Rising change, ties by name; teams with no baseline review to compare with come last.
+    missing = set(latest) - set(change)
+    assert len(missing) == 1
+    assert labels == sorted(sorted(change), key=lambda name: change[name]) + sorted(missing)
+
+
+def test_the_stored_scores_a_heatmap_ranks_by_match_the_consensus(programme):
+    reviews = Review.objects.filter(team__organisation__programme=programme, status="finalised")
+    assert reviews.exists()
+    for review in reviews:
+        agreed = dict(review.consensus.values_list("item__number", "score"))
+        assert review.agreed_scores["items"] == {str(n): s for n, s in agreed.items()}
+        ranking = dict(AgreedScore.objects.filter(review=review).values_list("key", "value"))
+        assert {k: v for k, v in ranking.items() if k.startswith("item-")} == {
+            f"item-{n}": s for n, s in agreed.items()
+        }
 
 
 def test_the_heatmap_filters_by_organisation(as_user, programme):

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from fidelis.lib.scoring import CriterionDecision, score_item, score_scale
 from fidelis.programmes import actions as programme_actions
 from fidelis.reviews import actions
-from fidelis.reviews.models import PanelRole, Review, Status
+from fidelis.reviews.models import AgreedScore, PanelRole, Review, Status
 from fidelis.reviews.report import build_report, report_html, report_pdf, section_chart_svg
 
 REPORT_SLUG = "report-test-programme"
@@ -321,6 +321,39 @@ def test_amendments_appear_with_reason_and_author(finalised_review, users):
     html = report_html(finalised_review)
     assert "Amendments after finalising" in html
     assert "The team sent last quarter&#39;s figures" in html
+
+
+def test_an_amendment_updates_the_scores_stored_for_lists_and_rankings(finalised_review, users):
+    consensus = finalised_review.consensus.select_related("item").get(item__number=3)
+    definition = consensus.item.definition
+    before = dict(AgreedScore.objects.filter(review=finalised_review).values_list("key", "value"))
+    assert before["item-3"] == consensus.score
+    actions.amend(
+        consensus=consensus,
+        expected_version=consensus.version,
+        decisions=decisions_for(definition, 0),
+        anchor_level=None,
+        rationale="The log turned out to cover another team.",
+        reason="The evidence belonged to a neighbouring service.",
+        by=users["lead"],
+    )
+    review = Review.objects.get(pk=finalised_review.pk)
+    agreed = dict(review.consensus.values_list("item__number", "score"))
+    result = score_scale(review.scale.definition, agreed)
+    assert review.agreed_scores["items"] == {str(n): s for n, s in agreed.items()}
+    assert review.agreed_scores["sections"] == {
+        str(n): m for n, m in result.section_means.items() if m is not None
+    }
+    assert review.total == result.total
+    ranking = dict(AgreedScore.objects.filter(review=review).values_list("key", "value"))
+    assert ranking["item-3"] == agreed[3]
+    assert ranking == {
+        **{f"item-{n}": s for n, s in agreed.items()},
+        **{f"section-{n}": m for n, m in result.section_means.items() if m is not None},
+    }
+    assert set(AgreedScore.objects.filter(review=review).values_list("timepoint", flat=True)) == {
+        review.timepoint_id
+    }
 
 
 def test_a_draft_report_says_it_is_not_finalised(small, users):
