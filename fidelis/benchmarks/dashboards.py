@@ -671,7 +671,8 @@ def heat_rows(user, scope, programme, ids, scale, timepoints=()) -> list[HeatRow
     """The rows of one page of the heatmap (`ids`: its reviews, in order): each team's
     label, its items' scores, and its totals at each of the timepoints given (its path
     through the programme)."""
-    found = {r["pk"]: r for r in Review.objects.filter(pk__in=ids).values(*ROW_FIELDS)}
+    page = Review.objects.filter(pk__in=ids).order_by().values(*ROW_FIELDS)
+    found = {r["pk"]: r for r in page}
     reviews = [found[pk] for pk in ids if pk in found]
     numbers = [str(i.number) for i in scale.items]
     totals: dict[int, dict[int, int | None]] = {}
