@@ -154,11 +154,13 @@ def rows(user, programme, teams, scope, kind: str) -> tuple[list[str], list[list
     return header, out
 
 
-def response(user, programme, teams, scope, kind: str, fmt: str) -> HttpResponse:
+def response(user, programme, teams, scope, kind: str, fmt: str, *, name: str = "") -> HttpResponse:
+    """The download: named after the team for a team's scores (`name`), else the
+    programme."""
     if kind not in KINDS or fmt not in FORMATS or programme.scale is None:
         raise Http404("No such export")
     header, data = rows(user, programme, teams, scope, kind)
-    name = f"{programme.slug}-scores-{kind}"
+    name = f"{name or programme.slug}-scores-{kind}"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -153,4 +153,6 @@ def team_export(request, slug, team_slug, kind, fmt):
     team = access.team_for_dashboard(request.user, slug, team_slug)
     programme = team.organisation.programme
     scope = access.team_scope(request.user, team)
-    return exports.response(request.user, programme, scope.teams, scope, kind, fmt)
+    return exports.response(
+        request.user, programme, scope.teams, scope, kind, fmt, name=f"{programme.slug}-{team.slug}"
+    )

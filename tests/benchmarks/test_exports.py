@@ -167,3 +167,15 @@ def test_a_team_export_holds_that_team_only(as_user, programme):
     for kind in KINDS:
         _header, *rows = read_csv(team_export(as_user("lead"), programme, kind, "csv"))
         assert {r[1] for r in rows} == {"Ashby Crisis Resolution Team"}
+
+
+def test_a_download_is_named_after_what_it_holds(as_user, programme):
+    client = as_user("lead")
+    team = team_export(client, programme, "long", "csv")
+    assert team["Content-Disposition"] == (
+        f'attachment; filename="{programme.slug}-{ASHBY}-scores-long.csv"'
+    )
+    whole = programme_export(client, programme, "wide", "xlsx")
+    assert whole["Content-Disposition"] == (
+        f'attachment; filename="{programme.slug}-scores-wide.xlsx"'
+    )
