@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "fidelis.scales",
     "fidelis.reviews",
     "fidelis.benchmarks",
+    "fidelis.improvement",
     # The project level: its management commands (demo, seed) compose every app, and its
     # static folder (fidelis/static, with the built front-end assets) is found as an app's.
     "fidelis.apps.FidelisConfig",
@@ -274,6 +275,7 @@ FIDELIS_HOME = [  # each takes the HomePage and adds sections, next steps, facts
     "fidelis.programmes.home.sections",
     "fidelis.reviews.home.next_steps",
     "fidelis.benchmarks.home.links",
+    "fidelis.improvement.home.next_steps",
 ]
 FIDELIS_NAVIGATION = [  # each takes the user and returns header links
     "fidelis.programmes.home.navigation",
@@ -282,6 +284,7 @@ FIDELIS_NAVIGATION = [  # each takes the user and returns header links
 ]
 FIDELIS_TEAM_PANELS = [  # each takes the user and the team and returns a Panel or None
     "fidelis.benchmarks.panels.team_panel",
+    "fidelis.improvement.panels.team_panel",
     "fidelis.reviews.panels.team_panel",
 ]
 # The demo programme and `fidelis seed`: each builder takes a fidelis.bulk.Build and adds
@@ -290,6 +293,7 @@ FIDELIS_DEMO = [
     "fidelis.programmes.demo.build_demo",
     "fidelis.reviews.demo.build_demo",
     "fidelis.benchmarks.demo.build",
+    "fidelis.improvement.demo.build_demo",
 ]
 FIDELIS_SEED = [
     "fidelis.programmes.demo.build_seed",
@@ -299,7 +303,11 @@ FIDELIS_SEED = [
 # Told (with the programme's id, after the transaction commits) when a finalised review's
 # result is new or changed, so apps that build on results can work their figures out again.
 FIDELIS_ON_REVIEW_RESULT = ["fidelis.benchmarks.tasks.on_review_result"]
-FIDELIS_REMOVE = ["fidelis.reviews.demo.remove", "fidelis.programmes.demo.remove"]
+FIDELIS_REMOVE = [
+    "fidelis.improvement.demo.remove",
+    "fidelis.reviews.demo.remove",
+    "fidelis.programmes.demo.remove",
+]
 
 # Missing template variables raise instead of rendering as nothing (the test suite's
 # setting; users never see it).

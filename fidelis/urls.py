@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("fidelis.scales.urls")),
     path("", include("fidelis.reviews.urls")),
     path("", include("fidelis.benchmarks.urls")),
+    path("", include("fidelis.improvement.urls")),
 ]

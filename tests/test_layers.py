@@ -34,6 +34,7 @@ LAYERS = [
     ("programmes", ["fidelis.programmes"]),
     ("reviews", ["fidelis.reviews"]),
     ("benchmarks", ["fidelis.benchmarks"]),
+    ("improvement", ["fidelis.improvement"]),
     ("project", ["fidelis"]),
 ]
 # Gunicorn reads fidelis/gunicorn.py before Django is set up: its worker hook imports the

@@ -5,13 +5,18 @@ The second programme's objects must stay unknown to every persona (404, for a GE
 a POST alike), and no page anywhere may fail. So an app that adds a page without its
 access rule fails here before anyone can use the hole."""
 
+import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from fidelis.demo import DEMO_SLUG, build_seed, remove_programme
+from fidelis.improvement import actions as plan_actions
+from fidelis.improvement.models import Plan, PlanStatus
+from fidelis.improvement.suggest import candidates
 from fidelis.programmes import actions as programme_actions
 from fidelis.programmes.models import Membership, Programme, Role, Team
 from fidelis.reviews.models import Review, Status
@@ -49,7 +54,38 @@ def fill(route: str, values: dict) -> str:
     return "/" + PARAMETER.sub(lambda m: str(own[m.group(1)]), route)
 
 
+def a_plan_for(team: Team, by):
+    """The team's plan in progress, or a new one from its latest finalised review, with an
+    action owned by someone in the team."""
+    plan = Plan.objects.filter(team=team).exclude(status=PlanStatus.CLOSED).first()
+    if plan is None:
+        finalised = (
+            Review.objects.filter(team=team, status=Status.FINALISED)
+            .order_by("-visit_date")
+            .first()
+        )
+        first = candidates(finalised)[0]
+        plan = plan_actions.start_plan(
+            team=team,
+            review=finalised,
+            chosen=[{"item": finalised.scale.items.get(number=first.number)}],
+            by=by,
+        )
+    goal = plan.goals.first()
+    action = goal.actions.first() or plan_actions.save_action(
+        goal=goal,
+        title="Walk every page",
+        owner=Membership.objects.filter(team=team).first().user,
+        due_on=plan.starts_on + datetime.timedelta(days=30),
+        hours=Decimal("2"),
+        reason="A change for the walk.",
+        by=by,
+    )
+    return plan, goal, action
+
+
 def values_for(programme: Programme, *, review: Review, team: Team, person, by) -> dict:
+    plan, goal, action = a_plan_for(team, by)
     invitation = programme_actions.invite(
         programme=programme,
         email=f"walk-{programme.slug}@example.org",
@@ -71,6 +107,9 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         "version": review.scale.version,
         "kind": "long",
         "fmt": "csv",
+        "plan_id": plan.pk,
+        "goal_id": goal.pk,
+        "action_id": action.pk,
     }
 
 
@@ -169,4 +208,7 @@ def test_the_walk_covers_every_kind_of_object():
         "version",
         "kind",
         "fmt",
+        "plan_id",
+        "goal_id",
+        "action_id",
     }, "a new URL parameter: give the walk a value for it"

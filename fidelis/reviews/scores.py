@@ -12,8 +12,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from fidelis.lib.scoring import ScaleScore, score_scale, scores_record
-from fidelis.reviews.models import AgreedScore, ConsensusItem, Review, Status
+from fidelis.lib.scoring import (
+    CriterionDecision,
+    ItemScore,
+    ScaleScore,
+    score_item,
+    score_scale,
+    scores_record,
+)
+from fidelis.reviews.models import (
+    AgreedScore,
+    ConsensusCriterion,
+    ConsensusItem,
+    Review,
+    Status,
+)
 from fidelis.scales.models import Item
 
 
@@ -59,6 +72,38 @@ def ranking_rows(review: Review, record: dict) -> list[AgreedScore]:
         for kind, key in (("items", "item"), ("sections", "section"))
         for number, value in record.get(kind, {}).items()
     ]
+
+
+def item_results(review: Review, numbers=None) -> dict[int, ItemScore]:
+    """{item number: ItemScore} of the review's agreed criteria, for the items `numbers`
+    (every item if None): each criterion's effective status after the scale's rules, the
+    score, and what would raise it."""
+    scale = review.scale.definition
+    wanted = {i.number for i in scale.items} if numbers is None else set(numbers)
+    decisions: dict[int, dict[str, CriterionDecision]] = {}
+    for number, letter, status, sources in ConsensusCriterion.objects.filter(
+        consensus__review=review, consensus__item__number__in=wanted
+    ).values_list("consensus__item__number", "criterion__letter", "status", "sources"):
+        decisions.setdefault(number, {})[letter] = CriterionDecision(
+            status or None, frozenset(sources or [])
+        )
+    anchors = dict(
+        review.consensus.filter(item__number__in=wanted).values_list("item__number", "anchor_level")
+    )
+    results = {}
+    for item in scale.items:
+        if item.number not in wanted:
+            continue
+        if item.rule.kind == "anchors":
+            level = anchors.get(item.number)
+            results[item.number] = score_item(
+                item,
+                decisions.get(item.number, {}),
+                anchor_level=level if level in (item.rule.anchors or {}) else None,
+            )
+        else:
+            results[item.number] = score_item(item, decisions.get(item.number, {}))
+    return results
 
 
 def earlier_review(review: Review) -> Review | None:

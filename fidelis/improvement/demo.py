@@ -1,0 +1,281 @@
+"""The plans' part of the demo programme: Ashby's plan from its 6-month review, signed off
+and under way, with goals, working groups and actions in every status (one of them
+overdue and owned by the team member); Corran's plan awaiting the sponsor's sign-off;
+and Marlpit's plan gone quiet in the facilitator's caseload. Also the remover, which goes
+before the reviews' (a plan holds on to the review it started from)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from fidelis.bulk import Build, delete
+from fidelis.improvement import actions
+from fidelis.improvement.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    Goal,
+    GoalItem,
+    GroupMember,
+    GroupRole,
+    Meets,
+    Plan,
+)
+from fidelis.improvement.suggest import candidates
+from fidelis.programmes.models import Membership, Role, Team
+from fidelis.reviews.models import Review, Status
+
+# (goal title, success, measure, [(action, owner kind, days from the plan's start, hours,
+# status, reason)])
+ASHBY_GOALS = [
+    (
+        "See everyone referred within four hours",
+        "Nine in ten people referred are seen face to face within four hours.",
+        "The monthly response-time report, reviewed at each group meeting.",
+        [
+            ("Map where referrals wait today", "member", 20, "6", ActionStatus.DONE, ""),
+            (
+                "Agree a duty rota that covers the evening peak",
+                "manager",
+                75,
+                "10",
+                ActionStatus.IN_PROGRESS,
+                "",
+            ),
+            (
+                "Try a single point of access with the liaison team",
+                "member",
+                40,
+                "8",
+                ActionStatus.IN_PROGRESS,
+                "",
+            ),
+        ],
+    ),
+    (
+        "A written crisis plan shared with every family",
+        "Each person's crisis plan is written with them and shared with their family.",
+        "A monthly audit of ten case records.",
+        [
+            (
+                "Write a one-page crisis plan template with the peer workers",
+                "staff",
+                50,
+                "5",
+                ActionStatus.DONE,
+                "",
+            ),
+            (
+                "Train the team on family meetings",
+                "manager",
+                110,
+                "12",
+                ActionStatus.BLOCKED,
+                "The training budget is held until the new financial year.",
+            ),
+            ("Audit ten records a month", "staff", 160, "4", ActionStatus.NOT_STARTED, ""),
+        ],
+    ),
+    (
+        "Medication reviewed at every first visit",
+        "A prescriber reviews medication at or within a day of the first visit.",
+        "The first-visit checklist, audited quarterly.",
+        [
+            (
+                "Add medication to the first-visit checklist",
+                "staff",
+                30,
+                "2",
+                ActionStatus.DONE,
+                "",
+            ),
+            (
+                "Pharmacist sessions for the team",
+                "staff",
+                90,
+                "6",
+                ActionStatus.DROPPED,
+                "The trust's pharmacy now runs these for every team.",
+            ),
+        ],
+    ),
+]
+
+
+def remove(programme) -> None:
+    """Delete the programme's plans and groups, a table at a time."""
+    plans = Plan.objects.filter(team__organisation__programme=programme)
+    delete(
+        ActionUpdate.objects.filter(action__goal__plan__in=plans),
+        Action.objects.filter(goal__plan__in=plans),
+        GoalItem.objects.filter(goal__plan__in=plans),
+        Goal.members.through.objects.filter(goal__plan__in=plans),
+        Goal.objects.filter(plan__in=plans),
+        plans,
+        GroupMember.objects.filter(team__organisation__programme=programme),
+    )
+
+
+def _review(team, key: str) -> Review | None:
+    return Review.objects.filter(team=team, timepoint__key=key, status=Status.FINALISED).first()
+
+
+def _start(team, review, n_goals: int, by, starts_on) -> Plan:
+    found = candidates(review)[:n_goals]
+    items = {i.number: i for i in review.scale.items.all()}
+    return actions.start_plan(
+        team=team,
+        review=review,
+        chosen=[
+            {"item": items[c.number], "criteria": c.not_met, "target": c.target} for c in found
+        ],
+        by=by,
+        starts_on=starts_on,
+    )
+
+
+def build_demo(build: Build) -> None:
+    programme = build.programme
+    personas = build.personas
+    teams = {t.name: t for t in Team.objects.in_programme(programme)}
+    today = datetime.date.today()
+
+    def people(team, role):
+        return [
+            m.user for m in Membership.objects.filter(team=team, role=role).select_related("user")
+        ]
+
+    # Ashby: its plan from the 6-month review, signed off and under way.
+    ashby = teams["Ashby Crisis Resolution Team"]
+    staff = [u for u in people(ashby, Role.TEAM_MEMBER) if u != personas["member"]]
+    GroupMember.objects.bulk_create(
+        [
+            GroupMember(team=ashby, user=personas["manager"], role=GroupRole.CHAIR),
+            GroupMember(team=ashby, user=personas["facilitator"], role=GroupRole.FACILITATOR),
+            GroupMember(team=ashby, user=personas["member"], role=GroupRole.STAFF),
+            *[GroupMember(team=ashby, user=u, role=GroupRole.STAFF) for u in staff[:3]],
+            GroupMember(team=ashby, name="Jo Bright", role=GroupRole.LIVED_EXPERIENCE),
+        ]
+    )
+    review = _review(ashby, "6m")
+    if review is None:
+        return
+    starts = review.visit_date + datetime.timedelta(days=21)
+    plan = _start(ashby, review, len(ASHBY_GOALS), personas["manager"], starts)
+    owners = {"member": personas["member"], "manager": personas["manager"]}
+    for goal, (title, success, measure, planned) in zip(plan.goals.all(), ASHBY_GOALS, strict=True):
+        lead = (
+            personas["manager"]
+            if goal.order == 0
+            else (staff[goal.order % len(staff)] if staff else personas["manager"])
+        )
+        actions.save_goal(
+            plan=plan,
+            goal=goal,
+            title=title,
+            items=[link.item for link in goal.items.all()],
+            target_score=goal.target_score,
+            success=success,
+            measure=measure,
+            lead=lead,
+            members=[personas["member"], *staff[:2]],
+            meets=Meets.FORTNIGHTLY,
+            reports_to="The service improvement group",
+            by=personas["manager"],
+        )
+        for index, (name, kind, days, hours, status, reason) in enumerate(planned):
+            owner = owners.get(kind) or (
+                staff[index % len(staff)] if staff else personas["manager"]
+            )
+            action = actions.save_action(
+                goal=goal,
+                title=name,
+                owner=owner,
+                # Finished work fell due after the plan started; the rest is due from now
+                # on (the overdue one is set below).
+                due_on=min(
+                    starts + datetime.timedelta(days=days)
+                    if status == ActionStatus.DONE
+                    else max(today, starts) + datetime.timedelta(days=days // 2),
+                    plan.ends_on,
+                ),
+                hours=Decimal(hours),
+                status=status,
+                status_reason=reason,
+                by=personas["manager"],
+            )
+            if status != ActionStatus.NOT_STARTED:
+                actions.record_progress(
+                    action=action,
+                    note={
+                        ActionStatus.DONE: "Finished and shared at the group meeting.",
+                        ActionStatus.IN_PROGRESS: "Under way; first results at the next meeting.",
+                        ActionStatus.BLOCKED: "Stuck: raised with the sponsor.",
+                        ActionStatus.DROPPED: "No longer needed.",
+                    }[status],
+                    status=status,
+                    status_reason=reason,
+                    by=owner,
+                )
+    actions.submit(plan=plan, by=personas["manager"])
+    actions.sign_off(plan=plan, by=personas["sponsor"])
+    signed = timezone.make_aware(
+        datetime.datetime.combine(starts + datetime.timedelta(days=10), datetime.time(15))
+    )
+    Plan.objects.filter(pk=plan.pk).update(
+        signed_off_at=signed, submitted_at=signed - datetime.timedelta(days=3)
+    )
+    # The member's evening-peak work is overdue: due a week ago and still in progress.
+    overdue = Action.objects.get(
+        goal__plan=plan, title="Try a single point of access with the liaison team"
+    )
+    Action.objects.filter(pk=overdue.pk).update(due_on=today - datetime.timedelta(days=7))
+
+    # Corran: a plan from its 6-month review, waiting for the sponsor's sign-off.
+    corran = teams["Corran Home Treatment Team"]
+    review = _review(corran, "6m") or _review(corran, "baseline")
+    if review is not None:
+        workers = people(corran, Role.TEAM_MANAGER) or people(corran, Role.TEAM_MEMBER)
+        plan = _start(corran, review, 3, personas["facilitator"], None)
+        for goal in plan.goals.all():
+            actions.save_action(
+                goal=goal,
+                title=f"First steps on {goal.title.split(':', 1)[-1].strip().lower()}",
+                owner=workers[0],
+                due_on=plan.starts_on + datetime.timedelta(days=45),
+                hours=Decimal("4"),
+                by=personas["facilitator"],
+            )
+        actions.submit(plan=plan, by=personas["facilitator"])
+
+    # Marlpit: signed off after its 6-month review, then nothing for nine weeks.
+    marlpit = teams["Marlpit Crisis Team"]
+    review = _review(marlpit, "6m") or _review(marlpit, "baseline")
+    if review is not None:
+        workers = people(marlpit, Role.TEAM_MEMBER) or people(marlpit, Role.TEAM_MANAGER)
+        plan = _start(
+            marlpit,
+            review,
+            2,
+            personas["facilitator"],
+            review.visit_date + datetime.timedelta(days=14),
+        )
+        for goal in plan.goals.all():
+            actions.save_action(
+                goal=goal,
+                title="Agree who leads this goal",
+                owner=workers[0],
+                due_on=plan.starts_on + datetime.timedelta(days=30),
+                hours=Decimal("2"),
+                by=personas["facilitator"],
+            )
+        actions.submit(plan=plan, by=personas["facilitator"])
+        sponsor = Membership.objects.filter(
+            organisation=marlpit.organisation, role=Role.SPONSOR
+        ).first()
+        actions.sign_off(plan=plan, by=sponsor.user if sponsor else personas["lead"])
+        quiet = timezone.now() - datetime.timedelta(weeks=9)
+        Plan.objects.filter(pk=plan.pk).update(updated_at=quiet, signed_off_at=quiet)

@@ -1,0 +1,217 @@
+"""The plan's forms. They read and tidy what was typed; the actions decide what is allowed
+(an owner, a due date within the plan, a reason after sign-off) and say why not."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from fidelis.forms import DateInput, Form
+from fidelis.improvement.models import ActionStatus, Meets, Outcome
+
+REASON_HELP = (
+    "The plan is signed off: say why this changes. The reason is kept in the plan's history."
+)
+
+
+class StartPlanForm(Form):
+    """Which suggested items the plan works on (one goal each), and its period."""
+
+    starts_on = forms.DateField(label="The plan starts on", widget=DateInput())
+    ends_on = forms.DateField(
+        label="The plan ends on", widget=DateInput(), help_text="12 months later by default."
+    )
+
+    def __init__(self, *args, candidates, carried=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        if carried:
+            self.fields["carry"] = forms.MultipleChoiceField(
+                label="Goals to carry on from the last plan",
+                help_text="Goals not fully achieved are ticked; each keeps its items, "
+                "success statement and measure.",
+                choices=[(str(g.pk), g.title) for g in carried],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+        self.fields["items"] = forms.MultipleChoiceField(
+            label="Items to work on",
+            help_text="Each item you choose becomes a goal you can name, link to more items "
+            "and fill in. The programme advises 3 or 4 goals.",
+            choices=[(str(c.number), f"Item {c.number}: {c.title}") for c in candidates],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            error_messages={"invalid_choice": "Choose items from the list."},
+        )
+
+
+class OutcomeForm(Form):
+    outcome = forms.ChoiceField(
+        label="How far did the goal get?",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose achieved, partly achieved or not achieved."},
+    )
+    note = forms.CharField(
+        label="A line on why (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class GoalForm(Form):
+    title = forms.CharField(label="Goal", max_length=200, help_text="A short name for the goal.")
+    items = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Fidelity items it works on",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    criteria = forms.MultipleChoiceField(
+        label="Criteria to meet",
+        help_text="The specific criteria of the linked items the goal aims to meet.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    target_score = forms.IntegerField(
+        label="Target score", required=False, help_text="The score the items should reach."
+    )
+    success = forms.CharField(
+        label="What success looks like", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    measure = forms.CharField(
+        label="How progress is measured",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    lead = forms.ModelChoiceField(
+        queryset=None, label="Working group lead", required=False, empty_label="No one yet"
+    )
+    members = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Working group members",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    meets = forms.ChoiceField(
+        label="The working group meets",
+        choices=[("", "Not decided yet"), *Meets.choices],
+        required=False,
+    )
+    reports_to = forms.CharField(
+        label="Reports to",
+        max_length=200,
+        required=False,
+        help_text="For example, the service improvement group.",
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=REASON_HELP,
+    )
+
+    def __init__(self, *args, plan, people, goal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        scale = plan.team.organisation.programme.scale
+        self.fields["items"].queryset = scale.items.order_by("number")
+        self.fields["items"].label_from_instance = lambda i: f"Item {i.number}: {i.title}"
+        self.fields["lead"].queryset = people
+        self.fields["members"].queryset = people
+        self.fields["members"].label_from_instance = lambda u: u.display_name
+        self.fields["lead"].label_from_instance = lambda u: u.display_name
+        linked = list(goal.items.select_related("item").order_by("item__number")) if goal else []
+        if linked:
+            self.fields["criteria"].choices = [
+                (
+                    f"{link.item.number}:{c.letter}",
+                    f"Item {link.item.number} ({c.letter}): {c.text}",
+                )
+                for link in linked
+                for c in link.item.definition.criteria
+            ]
+        else:
+            del self.fields["criteria"]
+        if not plan.is_signed_off:
+            del self.fields["reason"]
+
+    def clean_criteria(self) -> dict[int, list[str]]:
+        chosen: dict[int, list[str]] = {}
+        for value in self.cleaned_data.get("criteria", []):
+            number, letter = value.split(":", 1)
+            chosen.setdefault(int(number), []).append(letter)
+        return chosen
+
+
+class ActionForm(Form):
+    title = forms.CharField(label="Action", max_length=200)
+    owner = forms.ModelChoiceField(
+        queryset=None,
+        label="Owner",
+        required=False,
+        empty_label="Choose who will do it",
+        help_text="One named person in the team, who answers for it.",
+    )
+    due_on = forms.DateField(label="Due", widget=DateInput(), required=False)
+    hours = forms.DecimalField(
+        label="Estimated staff hours",
+        min_value=Decimal(0),
+        max_digits=6,
+        decimal_places=1,
+        required=False,
+        help_text="All the staff time the action will take, in hours.",
+    )
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
+    status_reason = forms.CharField(
+        label="Why it is blocked or dropped",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=REASON_HELP,
+    )
+
+    def __init__(self, *args, plan, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people
+        self.fields["owner"].label_from_instance = lambda u: u.display_name
+        self.fields["due_on"].help_text = f"Within the plan's period, {plan.period}."
+        if not plan.is_signed_off:
+            del self.fields["reason"]
+
+
+class ProgressForm(Form):
+    note = forms.CharField(
+        label="What has happened",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="A line or two for the team, the facilitator and the sponsor.",
+    )
+    status = forms.ChoiceField(label="Status now", choices=ActionStatus.choices)
+    status_reason = forms.CharField(
+        label="Why it is blocked or dropped",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class SignOffForm(Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("sign_off", "Sign the plan off"),
+            ("send_back", "Send it back to the team with a comment"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to sign the plan off or send it back."},
+    )
+    comment = forms.CharField(
+        label="Comment for the team",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Needed when you send the plan back: say what it needs.",
+    )

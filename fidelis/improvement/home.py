@@ -1,0 +1,87 @@
+"""The plans' part of the home page: actions due, plans to sign off, plans gone quiet."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+
+from fidelis.improvement import access
+from fidelis.improvement.actions import settings_for
+from fidelis.improvement.models import Plan, PlanStatus
+from fidelis.pages import HomePage, Link
+from fidelis.programmes.models import Role
+
+#: How soon an action counts as "due soon".
+DUE_SOON = datetime.timedelta(days=14)
+#: How many actions a section lists before summing up the rest.
+ACTION_LIMIT = 5
+
+
+def next_steps(page: HomePage) -> None:
+    owned = list(
+        access.actions_owned_by(page.user)
+        .filter(
+            due_on__lte=page.today + DUE_SOON, status__in=["not_started", "in_progress", "blocked"]
+        )
+        .select_related("goal__plan__team__organisation")
+        .order_by("due_on", "pk")
+    )
+    for section in page.sections:
+        programme = section.programme
+        mine = [a for a in owned if a.goal.plan.team.organisation.programme_id == programme.pk]
+        for action in mine[:ACTION_LIMIT]:
+            overdue = action.due_on < page.today
+            section.next_steps.append(
+                Link(
+                    f"{'Overdue' if overdue else 'Due soon'}: {action.title}",
+                    action.get_absolute_url(),
+                    f"{action.goal.plan.team.name}, due {action.due_on:%-d %B %Y}. Record "
+                    "progress when you have some.",
+                )
+            )
+        owned = [a for a in owned if a not in mine]
+        if len(mine) > ACTION_LIMIT:
+            section.next_steps.append(
+                Link(f"{len(mine) - ACTION_LIMIT} more actions due", reverse("my_actions"))
+            )
+        if section.role == Role.SPONSOR:
+            for membership in section.memberships:
+                for plan in Plan.objects.filter(
+                    team__organisation_id=membership.organisation_id,
+                    status=PlanStatus.AWAITING_SIGN_OFF,
+                ).select_related("team"):
+                    section.next_steps.append(
+                        Link(
+                            f"Sign off the plan: {plan.team.name}",
+                            reverse("plan_sign_off", args=[plan.pk]),
+                            f"Submitted {plan.submitted_at:%-d %B %Y}.",
+                        )
+                    )
+        if section.role in (Role.FACILITATOR, Role.TEAM_MANAGER, Role.SPONSOR):
+            _quiet_plans(section, page.today)
+        if section.role != Role.EVALUATOR and any(m.team_id for m in section.memberships):
+            section.links.append(Link("Your actions in every plan", reverse("my_actions")))
+
+
+def _quiet_plans(section, today) -> None:
+    """Signed-off plans with no update for the programme's stalled period."""
+    settings = settings_for(section.programme)
+    since = today - datetime.timedelta(weeks=settings.stalled_after_weeks)
+    teams = [m.team_id for m in section.memberships if m.team_id]
+    organisations = [m.organisation_id for m in section.memberships if m.organisation_id]
+    plans = Plan.objects.filter(status=PlanStatus.SIGNED_OFF, updated_at__date__lt=since)
+    if teams:
+        plans = plans.filter(team_id__in=teams)
+    elif organisations:
+        plans = plans.filter(team__organisation_id__in=organisations)
+    else:
+        return
+    for plan in plans.select_related("team"):
+        section.next_steps.append(
+            Link(
+                f"No update for {settings.stalled_after_weeks} weeks: {plan.team.name}'s plan",
+                plan.get_absolute_url(),
+                f"Last changed {plan.updated_at:%-d %B %Y}.",
+            )
+        )

@@ -1,0 +1,474 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from fidelis.forms import error_list, status_for
+from fidelis.improvement import access, actions
+from fidelis.improvement.board import history_entries, next_step, plan_board
+from fidelis.improvement.forms import (
+    ActionForm,
+    GoalForm,
+    OutcomeForm,
+    ProgressForm,
+    SignOffForm,
+    StartPlanForm,
+)
+from fidelis.improvement.loop import loop_for
+from fidelis.improvement.models import ADVISED_GOALS, PlanStatus
+from fidelis.improvement.suggest import candidates
+from fidelis.pages import breadcrumbs, paginate
+from fidelis.programmes.models import add_months
+
+
+def _crumbs(team, *more):
+    programme = team.organisation.programme
+    return breadcrumbs(
+        ("Home", reverse("home")),
+        (programme.name, programme.get_absolute_url()),
+        (team.name, team.get_absolute_url()),
+        *more,
+    )
+
+
+def _plan_crumbs(plan, *more):
+    return _crumbs(plan.team, ("Plan", plan.get_absolute_url()), *more)
+
+
+@login_required
+def team_plan(request, slug, team_slug):
+    team = access.team_for_plans(request.user, slug, team_slug)
+    plans = access.plans_of(team)
+    current = next((p for p in plans if p.status != PlanStatus.CLOSED), None)
+    if current is not None:
+        return redirect(current)
+    latest = access.latest_review(team)
+    return render(
+        request,
+        "improvement/team_plan.jinja",
+        {
+            "team": team,
+            "plans": plans,
+            "latest": latest,
+            "can_start": access.can_edit_plans(request.user, team),
+            "breadcrumbs": _crumbs(team, ("Plan", "")),
+        },
+    )
+
+
+@login_required
+def plan_start(request, slug, team_slug):
+    team = access.team_for_planning(request.user, slug, team_slug)
+    if access.plan_in_progress(team) is not None:
+        messages.info(request, "The team already has a plan in progress.")
+        return redirect("team_plan", slug, team_slug)
+    review = access.latest_review(team)
+    if review is None:
+        messages.info(request, "A plan starts from a finalised review; the team has none yet.")
+        return redirect("team_plan", slug, team_slug)
+    found = candidates(review)
+    carried = access.goals_to_carry(team)
+    starts = max(review.visit_date, datetime.date.today())
+    form = StartPlanForm(
+        request.POST or None,
+        candidates=found,
+        carried=carried,
+        initial={
+            "starts_on": starts,
+            "ends_on": add_months(starts, 12),
+            "items": [str(c.number) for c in found if c.suggested][:ADVISED_GOALS],
+            "carry": [str(g.pk) for g in carried if g.outcome != "achieved"],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        by_number = {c.number: c for c in found}
+        items = {i.number: i for i in review.scale.items.all()}
+        chosen = [
+            {
+                "item": items[int(n)],
+                "criteria": by_number[int(n)].not_met,
+                "target": by_number[int(n)].target,
+            }
+            for n in form.cleaned_data["items"]
+        ]
+        try:
+            plan = actions.start_plan(
+                team=team,
+                review=review,
+                chosen=chosen,
+                by=request.user,
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                carried=[g for g in carried if str(g.pk) in form.cleaned_data.get("carry", [])],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            n = plan.goals.count()
+            messages.success(
+                request,
+                f"Plan started with {n} goal{'s' if n != 1 else ''}. "
+                "Name each goal, then add its actions.",
+            )
+            return redirect(plan)
+    return render(
+        request,
+        "improvement/start.jinja",
+        {
+            "team": team,
+            "review": review,
+            "candidates": found,
+            "form": form,
+            "errors": error_list(form),
+            "advised": ADVISED_GOALS,
+            "breadcrumbs": _crumbs(team, ("Start a plan", "")),
+        },
+        status=status_for(form),
+    )
+
+
+@login_required
+def plan(request, plan_id):
+    found = access.plan_for_view(request.user, plan_id)
+    board = plan_board(found)
+    loop = loop_for(found)
+    can_edit = access.can_edit_plan(request.user, found)
+    return render(
+        request,
+        "improvement/plan.jinja",
+        {
+            "loop": loop,
+            "outcome_forms": {
+                change.goal.pk: OutcomeForm(
+                    prefix=f"goal-{change.goal.pk}",
+                    initial={
+                        "outcome": change.goal.outcome or change.suggested_outcome,
+                        "note": change.goal.outcome_note,
+                    },
+                )
+                for change in (loop.goals if loop and can_edit else [])
+            },
+            "plan": found,
+            "team": found.team,
+            "board": board,
+            "next_step": next_step(request.user, found),
+            "can_edit": can_edit,
+            "can_submit": access.can_submit(request.user, found),
+            "can_sign_off": access.can_sign_off(request.user, found),
+            "advised": ADVISED_GOALS,
+            "breadcrumbs": _crumbs(found.team, ("Plan", "")),
+        },
+    )
+
+
+def _people(team):
+    return access.owners_for(team)
+
+
+@login_required
+def goal_new(request, plan_id):
+    found = access.plan_for_edit(request.user, plan_id)
+    return _goal_form(request, found, None)
+
+
+@login_required
+def goal_edit(request, goal_id):
+    goal = access.goal_for_edit(request.user, goal_id)
+    return _goal_form(request, goal.plan, goal)
+
+
+def _goal_form(request, plan, goal):
+    people = _people(plan.team)
+    initial = {}
+    if goal is not None:
+        links = list(goal.items.select_related("item"))
+        initial = {
+            "title": goal.title,
+            "items": [link.item for link in links],
+            "criteria": [f"{link.item.number}:{c}" for link in links for c in link.criteria],
+            "target_score": goal.target_score,
+            "success": goal.success,
+            "measure": goal.measure,
+            "lead": goal.lead,
+            "members": list(goal.members.all()),
+            "meets": goal.meets,
+            "reports_to": goal.reports_to,
+        }
+    form = GoalForm(request.POST or None, plan=plan, people=people, goal=goal, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = actions.save_goal(
+                plan=plan,
+                goal=goal,
+                title=data["title"],
+                items=list(data["items"]),
+                criteria=data.get("criteria") if "criteria" in form.fields else None,
+                target_score=data["target_score"],
+                success=data["success"],
+                measure=data["measure"],
+                lead=data["lead"],
+                members=list(data["members"]),
+                meets=data["meets"],
+                reports_to=data["reports_to"],
+                reason=data.get("reason", ""),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Goal saved: {saved.title}.")
+            return redirect(plan)
+    count = plan.goals.count()
+    intro = (
+        "Link the goal to the fidelity items it works on and say what success looks like."
+        if goal
+        else (
+            f"The plan has {count} goals already. The programme advises {ADVISED_GOALS} at "
+            "most: teams with fewer goals got more of them done, because staff time was the "
+            "main barrier."
+            if count >= ADVISED_GOALS
+            else "Link the goal to the fidelity items it works on and say what success looks "
+            "like. After saving, choose the criteria it aims to meet."
+        )
+    )
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Change the goal" if goal else "Add a goal",
+            "caption": str(plan),
+            "intro": intro,
+            "submit": "Save goal",
+            "cancel": plan.get_absolute_url(),
+            "breadcrumbs": _plan_crumbs(plan, ("Goal", "")),
+        },
+        status=status_for(form),
+    )
+
+
+@login_required
+def action_new(request, goal_id):
+    goal = access.goal_for_edit(request.user, goal_id)
+    return _action_form(request, goal, None)
+
+
+@login_required
+def action_edit(request, action_id):
+    found = access.action_for_edit(request.user, action_id)
+    return _action_form(request, found.goal, found)
+
+
+def _action_form(request, goal, action):
+    plan = goal.plan
+    initial = {"status": "not_started"}
+    if action is not None:
+        initial = {
+            "title": action.title,
+            "owner": action.owner,
+            "due_on": action.due_on,
+            "hours": action.hours,
+            "status": action.status,
+            "status_reason": action.status_reason,
+        }
+    form = ActionForm(request.POST or None, plan=plan, people=_people(plan.team), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = actions.save_action(
+                goal=goal,
+                action=action,
+                title=data["title"],
+                owner=data["owner"],
+                due_on=data["due_on"],
+                hours=data["hours"],
+                status=data["status"],
+                status_reason=data["status_reason"],
+                reason=data.get("reason", ""),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Action saved: {saved.title}, owned by {saved.owner}.")
+            return redirect(plan)
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Change the action" if action else "Add an action",
+            "caption": f"Goal: {goal.title}",
+            "intro": "Every action has one owner and an estimate of the staff time it takes, "
+            "so the plan shows who is doing what and whether it fits their month.",
+            "submit": "Save action",
+            "cancel": plan.get_absolute_url(),
+            "breadcrumbs": _plan_crumbs(plan, ("Action", "")),
+        },
+        status=status_for(form),
+    )
+
+
+@login_required
+def action(request, action_id):
+    found = access.action_for_view(request.user, action_id)
+    can_update = access.can_update_action(request.user, found)
+    form = None
+    if can_update:
+        form = ProgressForm(request.POST or None, initial={"status": found.status})
+        if request.method == "POST" and form.is_valid():
+            try:
+                actions.record_progress(action=found, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Progress recorded.")
+                return redirect(found)
+    elif request.method == "POST":
+        access.action_for_update(request.user, action_id)  # says who may record progress
+    plan = found.goal.plan
+    return render(
+        request,
+        "improvement/action.jinja",
+        {
+            "action": found,
+            "plan": plan,
+            "updates": list(found.updates.select_related("written_by")),
+            "form": form,
+            "errors": error_list(form) if form else [],
+            "can_edit": access.can_edit_plan(request.user, plan),
+            "can_open_plan": access.can_view_plans(request.user, plan.team),
+            "today": datetime.date.today(),
+            "breadcrumbs": _plan_crumbs(plan, ("Action", ""))
+            if access.can_view_plans(request.user, plan.team)
+            else breadcrumbs(("Home", reverse("home")), ("My actions", reverse("my_actions"))),
+        },
+        status=status_for(form) if form else 200,
+    )
+
+
+@login_required
+def plan_submit(request, plan_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    found = access.plan_for_edit(request.user, plan_id)
+    try:
+        actions.submit(plan=found, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Plan submitted: the senior sponsor can now sign it off.")
+    return redirect(found)
+
+
+@login_required
+def goal_outcome(request, goal_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    goal = access.goal_for_edit(request.user, goal_id)
+    form = OutcomeForm(request.POST, prefix=f"goal-{goal.pk}")
+    if form.is_valid():
+        try:
+            actions.record_outcome(goal=goal, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Outcome recorded: {goal.title}.")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(reverse("plan", args=[goal.plan_id]) + "#loop")
+
+
+@login_required
+def plan_close(request, plan_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    found = access.plan_for_edit(request.user, plan_id)
+    try:
+        actions.close_plan(plan=found, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(found)
+    messages.success(request, "Plan closed. Start the next plan from the latest review.")
+    return redirect("team_plan", found.team.organisation.programme.slug, found.team.slug)
+
+
+@login_required
+def plan_sign_off(request, plan_id):
+    found = access.plan_for_sign_off(request.user, plan_id)
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "sign_off":
+                actions.sign_off(plan=found, by=request.user)
+                messages.success(request, "Plan signed off.")
+            else:
+                actions.send_back(plan=found, comment=form.cleaned_data["comment"], by=request.user)
+                messages.success(request, "Plan sent back to the team with your comment.")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(found)
+    return render(
+        request,
+        "improvement/sign_off.jinja",
+        {
+            "plan": found,
+            "board": plan_board(found),
+            "form": form,
+            "errors": error_list(form),
+            "awaiting": found.status == PlanStatus.AWAITING_SIGN_OFF,
+            "breadcrumbs": _plan_crumbs(found, ("Sign-off", "")),
+        },
+        status=status_for(form),
+    )
+
+
+@login_required
+def plan_history(request, plan_id):
+    found = access.plan_for_view(request.user, plan_id)
+    entries = history_entries(found)
+    pages = paginate(request, entries, per_page=50)
+    return render(
+        request,
+        "improvement/history.jinja",
+        {
+            "plan": found,
+            "pages": pages,
+            "breadcrumbs": _plan_crumbs(found, ("History", "")),
+        },
+    )
+
+
+@login_required
+def my_actions(request):
+    today = datetime.date.today()
+    owned = (
+        access.actions_owned_by(request.user)
+        .select_related("goal__plan__team__organisation__programme")
+        .order_by("due_on", "pk")
+    )
+    pages = paginate(request, owned, per_page=50)
+    return render(
+        request,
+        "improvement/my_actions.jinja",
+        {
+            "pages": pages,
+            "today": today,
+            "breadcrumbs": breadcrumbs(("Home", reverse("home")), ("My actions", "")),
+        },
+    )

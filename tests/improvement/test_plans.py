@@ -1,0 +1,352 @@
+"""Service improvement plans: starting one from a review, goals, owned actions with time,
+sign-off, changes after sign-off with their reasons, and who sees and does what."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from fidelis.improvement import actions
+from fidelis.improvement.models import Action, ActionStatus, Goal, Plan, PlanStatus
+from fidelis.improvement.suggest import candidates
+from fidelis.programmes.models import Team
+from fidelis.reviews.models import Review, Status
+from tests.conftest import page_text
+
+ASHBY = "ashby-crisis-resolution-team"
+KESTREL = "kestrel-bay-crisis-team"
+
+
+def latest_review(team):
+    return (
+        Review.objects.filter(team=team, status=Status.FINALISED)
+        .order_by("-visit_date", "-pk")
+        .first()
+    )
+
+
+def fresh_plan(team, by, n_items=2):
+    """A new draft plan for the team from its latest review (earlier plans removed)."""
+    Plan.objects.filter(team=team).delete()
+    review = latest_review(team)
+    found = candidates(review)[:n_items]
+    items = {i.number: i for i in review.scale.items.all()}
+    return actions.start_plan(
+        team=team,
+        review=review,
+        chosen=[
+            {"item": items[c.number], "criteria": c.not_met, "target": c.target} for c in found
+        ],
+        by=by,
+    )
+
+
+@pytest.fixture
+def ashby(db):
+    return Team.objects.get(slug=ASHBY)
+
+
+@pytest.fixture
+def draft(ashby, users):
+    return fresh_plan(ashby, users["manager"])
+
+
+def add_action(goal, person, **changes):
+    values = {
+        "goal": goal,
+        "title": "Write the new assessment checklist",
+        "owner": person,
+        "due_on": goal.plan.starts_on + datetime.timedelta(days=60),
+        "hours": Decimal("6"),
+        "by": person,
+    }
+    values.update(changes)
+    return actions.save_action(**values)
+
+
+def signed_off(plan, users):
+    for goal in plan.goals.all():
+        if not goal.actions.exists():
+            add_action(goal, users["member"])
+    actions.submit(plan=plan, by=users["manager"])
+    return actions.sign_off(plan=plan, by=users["sponsor"])
+
+
+# Starting from a review ---------------------------------------------------------------------
+
+
+def test_a_plan_starts_from_the_reviews_suggestions_with_one_goal_per_item(draft):
+    review = draft.review
+    found = candidates(review)
+    assert found and found[0].suggested and found[0].reasons
+    # Every candidate is below the top score; the suggested ones come first.
+    assert all(c.score < c.max_score for c in found)
+    assert [c.suggested for c in found] == sorted((c.suggested for c in found), reverse=True)
+    goals = list(draft.goals.prefetch_related("items__item"))
+    assert len(goals) == 2
+    for goal, candidate in zip(goals, found[:2], strict=True):
+        link = goal.items.get()
+        assert link.item.number == candidate.number
+        assert link.criteria == candidate.not_met
+        assert goal.target_score == candidate.score + 1
+    assert draft.status == PlanStatus.DRAFT
+    assert (draft.ends_on - draft.starts_on).days in range(365, 367)
+
+
+def test_a_plan_is_refused_without_items_or_while_another_is_in_progress(draft, users):
+    team = draft.team
+    before = Plan.objects.count()
+    with pytest.raises(ValidationError, match="already has a plan"):
+        actions.start_plan(team=team, review=draft.review, chosen=[], by=users["manager"])
+    draft.delete()
+    with pytest.raises(ValidationError) as refused:
+        actions.start_plan(team=team, review=latest_review(team), chosen=[], by=users["manager"])
+    assert "items" in refused.value.message_dict
+    other = Team.objects.get(slug=KESTREL)
+    with pytest.raises(ValidationError, match="team's finalised reviews"):
+        actions.start_plan(
+            team=team, review=latest_review(other), chosen=[{"item": None}], by=users["lead"]
+        )
+    assert Plan.objects.count() == before - 1
+
+
+# Actions: an owner, a date in the plan, time ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"owner": None, "by": None}, "owner"),
+        ({"due_on": datetime.date(2001, 1, 1)}, "due_on"),
+        ({"hours": Decimal("-1")}, "hours"),
+        ({"hours": None}, "hours"),
+        ({"title": "  "}, "title"),
+        ({"status": ActionStatus.BLOCKED, "status_reason": ""}, "status_reason"),
+    ],
+)
+def test_an_action_is_refused_beside_the_field_and_nothing_is_saved(draft, users, change, field):
+    goal = draft.goals.first()
+    with pytest.raises(ValidationError) as refused:
+        add_action(goal, users["member"], **change)
+    assert field in refused.value.message_dict
+    assert not Action.objects.filter(goal__plan=draft).exists()
+
+
+def test_an_owner_must_have_a_role_in_the_team(draft, users):
+    with pytest.raises(ValidationError) as refused:
+        add_action(draft.goals.first(), users["other"])
+    assert refused.value.message_dict["owner"] == ["Choose someone with a role in the team."]
+
+
+# Sign-off ---------------------------------------------------------------------------------
+
+
+def test_submitting_needs_an_owned_action_for_every_goal(draft, users):
+    with pytest.raises(ValidationError, match="Every goal needs at least one action"):
+        actions.submit(plan=draft, by=users["manager"])
+    assert Plan.objects.get(pk=draft.pk).status == PlanStatus.DRAFT
+    plan = signed_off(draft, users)
+    assert plan.status == PlanStatus.SIGNED_OFF
+    assert plan.signed_off_by == users["sponsor"] and plan.signed_off_at is not None
+
+
+def test_a_plan_sent_back_needs_a_comment_and_returns_to_draft(draft, users):
+    for goal in draft.goals.all():
+        add_action(goal, users["member"])
+    actions.submit(plan=draft, by=users["manager"])
+    with pytest.raises(ValidationError) as refused:
+        actions.send_back(plan=draft, comment=" ", by=users["sponsor"])
+    assert "comment" in refused.value.message_dict
+    assert Plan.objects.get(pk=draft.pk).status == PlanStatus.AWAITING_SIGN_OFF
+    actions.send_back(plan=draft, comment="Goal 2 has no measure yet.", by=users["sponsor"])
+    plan = Plan.objects.get(pk=draft.pk)
+    assert plan.status == PlanStatus.DRAFT
+    assert plan.returned_comment == "Goal 2 has no measure yet."
+
+
+def test_after_sign_off_a_change_to_a_goal_or_a_due_date_needs_a_reason(draft, users):
+    plan = signed_off(draft, users)
+    goal = plan.goals.first()
+    items = [link.item for link in goal.items.all()]
+    values = {
+        "plan": plan,
+        "goal": goal,
+        "title": goal.title,
+        "items": items,
+        "target_score": (goal.target_score or 3) + 1,
+        "by": users["manager"],
+    }
+    with pytest.raises(ValidationError) as refused:
+        actions.save_goal(**values)
+    assert "reason" in refused.value.message_dict
+    assert Goal.objects.get(pk=goal.pk).target_score == goal.target_score
+    actions.save_goal(**values, reason="The sponsor agreed a higher target.")
+    latest = Goal.history.filter(id=goal.pk).order_by("-history_id").first()
+    assert latest.history_change_reason == "The sponsor agreed a higher target."
+    assert latest.target_score == values["target_score"]
+
+    action = goal.actions.first()
+    moved = {
+        "goal": goal,
+        "action": action,
+        "title": action.title,
+        "owner": action.owner,
+        "due_on": action.due_on + datetime.timedelta(days=14),
+        "hours": action.hours,
+        "by": users["manager"],
+    }
+    with pytest.raises(ValidationError) as refused:
+        actions.save_action(**moved)
+    assert "reason" in refused.value.message_dict
+    assert Action.objects.get(pk=action.pk).due_on == action.due_on
+    actions.save_action(**moved, reason="The audit tool arrives later.")
+    assert Action.objects.get(pk=action.pk).due_on == moved["due_on"]
+
+
+def test_progress_is_dated_and_a_blocked_action_says_why(draft, users):
+    action = add_action(draft.goals.first(), users["member"])
+    with pytest.raises(ValidationError) as refused:
+        actions.record_progress(
+            action=action, note="Waiting.", status=ActionStatus.BLOCKED, by=users["member"]
+        )
+    assert "status_reason" in refused.value.message_dict
+    assert not action.updates.exists()
+    actions.record_progress(
+        action=action,
+        note="Waiting for the records team.",
+        status=ActionStatus.BLOCKED,
+        status_reason="No access to the audit data yet.",
+        by=users["member"],
+    )
+    action.refresh_from_db()
+    assert action.status == ActionStatus.BLOCKED
+    assert action.updates.get().written_by == users["member"]
+
+
+# Pages and who sees them --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("lead", 200),
+        ("facilitator", 200),
+        ("manager", 200),
+        ("member", 200),
+        ("sponsor", 200),
+        ("reviewer", 404),
+        ("expert", 404),
+        ("evaluator", 404),
+        ("other", 404),
+    ],
+)
+def test_a_plan_is_open_to_the_team_its_facilitator_sponsor_and_lead(
+    persona, status, as_user, draft
+):
+    assert as_user(persona).get(reverse("plan", args=[draft.pk])).status_code == status
+    team_url = reverse("team_plan", args=[draft.team.organisation.programme.slug, ASHBY])
+    assert as_user(persona).get(team_url).status_code in ({302} if status == 200 else {404})
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("lead", 200), ("facilitator", 200), ("manager", 200), ("member", 403), ("sponsor", 403)],
+)
+def test_the_manager_facilitator_and_lead_draft_the_plan(persona, status, as_user, draft):
+    response = as_user(persona).get(reverse("plan_goal_new", args=[draft.pk]))
+    assert response.status_code == status
+    goal = draft.goals.first()
+    response = as_user(persona).get(reverse("plan_action_new", args=[goal.pk]))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("sponsor", 200), ("manager", 403), ("lead", 403), ("member", 403)]
+)
+def test_only_the_organisations_sponsor_signs_off(persona, status, as_user, draft, users):
+    for goal in draft.goals.all():
+        add_action(goal, users["member"])
+    actions.submit(plan=draft, by=users["manager"])
+    url = reverse("plan_sign_off", args=[draft.pk])
+    response = as_user(persona).post(url, {"decision": "sign_off"})
+    assert response.status_code == (302 if status == 200 else status)
+    expected = PlanStatus.SIGNED_OFF if status == 200 else PlanStatus.AWAITING_SIGN_OFF
+    assert Plan.objects.get(pk=draft.pk).status == expected
+
+
+def test_an_action_without_an_owner_is_refused_on_the_page_and_what_was_typed_kept(as_user, draft):
+    goal = draft.goals.first()
+    response = as_user("manager").post(
+        reverse("plan_action_new", args=[goal.pk]),
+        {
+            "title": "Audit the care plans",
+            "owner": "",
+            "due_on": "",
+            "hours": "5",
+            "status": "not_started",
+        },
+    )
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Every action needs a named owner" in text
+    assert 'value="Audit the care plans"' in response.content.decode()
+    assert not Action.objects.filter(goal=goal).exists()
+
+
+def test_the_owner_records_progress_and_others_may_not(as_user, draft, users):
+    action = add_action(draft.goals.first(), users["member"])
+    url = reverse("plan_action", args=[action.pk])
+    response = as_user("member").post(
+        url, {"note": "First draft shared with the team.", "status": "in_progress"}
+    )
+    assert response.status_code == 302
+    assert Action.objects.get(pk=action.pk).status == ActionStatus.IN_PROGRESS
+    assert as_user("sponsor").post(url, {"note": "x", "status": "done"}).status_code == 403
+    assert as_user("other").get(url).status_code == 404
+    assert Action.objects.get(pk=action.pk).status == ActionStatus.IN_PROGRESS
+
+
+def test_my_actions_and_the_home_page_show_what_is_overdue(as_user, draft, users):
+    action = add_action(draft.goals.first(), users["member"], title="Agree the triage rota")
+    Action.objects.filter(pk=action.pk).update(due_on=datetime.date.today() - datetime.timedelta(1))
+    text = page_text(as_user("member").get(reverse("my_actions")))
+    assert "Agree the triage rota" in text and "Overdue" in text
+    assert "Overdue: Agree the triage rota" in page_text(as_user("member").get(reverse("home")))
+    assert "Agree the triage rota" not in page_text(as_user("other").get(reverse("my_actions")))
+
+
+def test_the_sponsor_is_asked_to_sign_off_on_their_home_page(as_user, draft, users):
+    for goal in draft.goals.all():
+        add_action(goal, users["member"])
+    actions.submit(plan=draft, by=users["manager"])
+    text = page_text(as_user("sponsor").get(reverse("home")))
+    assert "Sign off the plan: Ashby Crisis Resolution Team" in text
+    assert "Sign off the plan" not in page_text(as_user("manager").get(reverse("home")))
+
+
+def test_the_plan_shows_hours_per_person_and_month_and_warns_over_the_limit(as_user, draft, users):
+    goal = draft.goals.first()
+    due = draft.starts_on + datetime.timedelta(days=3)
+    add_action(goal, users["member"], hours=Decimal("12"), due_on=due)
+    text = page_text(as_user("manager").get(reverse("plan", args=[draft.pk])))
+    assert "Mo Farah has 12 hours planned in" in text
+    assert "more than the programme's 8 a month" in text
+
+
+def test_the_history_shows_each_change_with_its_reason(as_user, draft, users):
+    plan = signed_off(draft, users)
+    goal = plan.goals.first()
+    actions.save_goal(
+        plan=plan,
+        goal=goal,
+        title="Faster first contact",
+        items=[link.item for link in goal.items.all()],
+        target_score=goal.target_score,
+        reason="The working group renamed it.",
+        by=users["manager"],
+    )
+    text = page_text(as_user("sponsor").get(reverse("plan_history", args=[plan.pk])))
+    assert "The working group renamed it." in text
+    assert "Signed off" in text
