@@ -28,80 +28,91 @@ from fidelis.improvement.suggest import candidates
 from fidelis.programmes.models import Membership, Role, Team
 from fidelis.reviews.models import Review, Status
 
-# (goal title, success, measure, [(action, owner kind, days from the plan's start, hours,
-# status, reason)])
-ASHBY_GOALS = [
-    (
-        "See everyone referred within four hours",
-        "Nine in ten people referred are seen face to face within four hours.",
-        "The monthly response-time report, reviewed at each group meeting.",
-        [
-            ("Map where referrals wait today", "member", 20, "6", ActionStatus.DONE, ""),
-            (
-                "Agree a duty rota that covers the evening peak",
-                "manager",
-                75,
-                "10",
-                ActionStatus.IN_PROGRESS,
-                "",
-            ),
-            (
-                "Try a single point of access with the liaison team",
-                "member",
-                40,
-                "8",
-                ActionStatus.IN_PROGRESS,
-                "",
-            ),
-        ],
+# What a group might aim at for the demonstration scale's items: (goal, success, measure).
+GOAL_TEXTS = {
+    6: (
+        "A full first assessment for everyone",
+        "Every first assessment covers risk, physical health, social needs and the family.",
+        "A monthly audit of ten first assessments against the team's checklist.",
     ),
-    (
+    12: (
         "A written crisis plan shared with every family",
         "Each person's crisis plan is written with them and shared with their family.",
         "A monthly audit of ten case records.",
-        [
-            (
-                "Write a one-page crisis plan template with the peer workers",
-                "staff",
-                50,
-                "5",
-                ActionStatus.DONE,
-                "",
-            ),
-            (
-                "Train the team on family meetings",
-                "manager",
-                110,
-                "12",
-                ActionStatus.BLOCKED,
-                "The training budget is held until the new financial year.",
-            ),
-            ("Audit ten records a month", "staff", 160, "4", ActionStatus.NOT_STARTED, ""),
-        ],
     ),
-    (
-        "Medication reviewed at every first visit",
-        "A prescriber reviews medication at or within a day of the first visit.",
+    13: (
+        "Plans for future crises written together",
+        "Everyone leaving the team has a plan for a future crisis that they helped write.",
+        "The discharge checklist, audited quarterly.",
+    ),
+    14: (
+        "Physical health checked at every first visit",
+        "A physical health check is done or arranged at every first visit.",
         "The first-visit checklist, audited quarterly.",
-        [
-            (
-                "Add medication to the first-visit checklist",
-                "staff",
-                30,
-                "2",
-                ActionStatus.DONE,
-                "",
-            ),
-            (
-                "Pharmacist sessions for the team",
-                "staff",
-                90,
-                "6",
-                ActionStatus.DROPPED,
-                "The trust's pharmacy now runs these for every team.",
-            ),
-        ],
     ),
+    16: (
+        "People shape their own care",
+        "Each person's care plan records their own words and choices.",
+        "A quarterly audit of ten care plans, with a service user reviewer.",
+    ),
+    20: (
+        "Training that fits crisis work",
+        "Every staff member has had the crisis-work training in the last two years.",
+        "The training record, reviewed at each group meeting.",
+    ),
+}
+
+# The actions under each of Ashby's goals: (action, owner kind, days, hours, status, reason).
+ASHBY_ACTIONS = [
+    [
+        ("Map where the work waits today", "member", 20, "6", ActionStatus.DONE, ""),
+        (
+            "Agree a rota that covers the evening peak",
+            "manager",
+            75,
+            "10",
+            ActionStatus.IN_PROGRESS,
+            "",
+        ),
+        (
+            "Try a single point of access with the liaison team",
+            "member",
+            40,
+            "8",
+            ActionStatus.IN_PROGRESS,
+            "",
+        ),
+    ],
+    [
+        (
+            "Write a one-page template with the peer workers",
+            "staff",
+            50,
+            "5",
+            ActionStatus.DONE,
+            "",
+        ),
+        (
+            "Train the team on family meetings",
+            "manager",
+            110,
+            "12",
+            ActionStatus.BLOCKED,
+            "The training budget is held until the new financial year.",
+        ),
+        ("Audit ten records a month", "staff", 160, "4", ActionStatus.NOT_STARTED, ""),
+    ],
+    [
+        ("Add the new step to the first-visit checklist", "staff", 30, "2", ActionStatus.DONE, ""),
+        (
+            "Sessions with the pharmacist for the team",
+            "staff",
+            90,
+            "6",
+            ActionStatus.DROPPED,
+            "The trust's pharmacy now runs these for every team.",
+        ),
+    ],
 ]
 
 
@@ -137,6 +148,48 @@ def _start(team, review, n_goals: int, by, starts_on) -> Plan:
     )
 
 
+def _ashby_first_cycle(ashby, personas) -> list[Goal]:
+    """Ashby's plan from its baseline review, carried through to the 6-month review: its
+    goals' outcomes recorded and the plan closed. Returns the goal not fully achieved, to
+    carry on."""
+    review = _review(ashby, "baseline")
+    if review is None or _review(ashby, "6m") is None:
+        return []
+    plan = _start(
+        ashby, review, 2, personas["manager"], review.visit_date + datetime.timedelta(days=21)
+    )
+    for goal in plan.goals.all():
+        action = actions.save_action(
+            goal=goal,
+            title="Agree the new way of working at the team meeting",
+            owner=personas["manager"],
+            due_on=plan.starts_on + datetime.timedelta(days=60),
+            hours=Decimal("4"),
+            by=personas["manager"],
+        )
+        actions.record_progress(
+            action=action,
+            note="Agreed and started.",
+            status=ActionStatus.DONE,
+            by=personas["manager"],
+        )
+    actions.submit(plan=plan, by=personas["manager"])
+    actions.sign_off(plan=plan, by=personas["sponsor"])
+    first, *rest = plan.goals.all()
+    actions.record_outcome(
+        goal=first, outcome="achieved", note="Reached its target.", by=personas["manager"]
+    )
+    for goal in rest:
+        actions.record_outcome(
+            goal=goal,
+            outcome="partly",
+            note="Started, not yet part of every shift.",
+            by=personas["manager"],
+        )
+    actions.close_plan(plan=plan, by=personas["manager"])
+    return list(rest)
+
+
 def build_demo(build: Build) -> None:
     programme = build.programme
     personas = build.personas
@@ -160,18 +213,46 @@ def build_demo(build: Build) -> None:
             GroupMember(team=ashby, name="Jo Bright", role=GroupRole.LIVED_EXPERIENCE),
         ]
     )
+    carried = _ashby_first_cycle(ashby, personas)
     review = _review(ashby, "6m")
     if review is None:
         return
     starts = review.visit_date + datetime.timedelta(days=21)
-    plan = _start(ashby, review, len(ASHBY_GOALS), personas["manager"], starts)
+    carried_items = {link.item.number for goal in carried for link in goal.items.all()}
+    found = [c for c in candidates(review) if c.number not in carried_items][: len(ASHBY_ACTIONS)]
+    items = {i.number: i for i in review.scale.items.all()}
+    plan = actions.start_plan(
+        team=ashby,
+        review=review,
+        chosen=[
+            {"item": items[c.number], "criteria": c.not_met, "target": c.target} for c in found
+        ],
+        by=personas["manager"],
+        starts_on=starts,
+        carried=carried,
+    )
     owners = {"member": personas["member"], "manager": personas["manager"]}
-    for goal, (title, success, measure, planned) in zip(plan.goals.all(), ASHBY_GOALS, strict=True):
-        lead = (
-            personas["manager"]
-            if goal.order == 0
-            else (staff[goal.order % len(staff)] if staff else personas["manager"])
+    goals = list(plan.goals.all())
+    for goal in goals[len(ASHBY_ACTIONS) :]:  # carried on from the first cycle
+        actions.save_action(
+            goal=goal,
+            title="Pick up where the last plan left off",
+            owner=personas["manager"],
+            due_on=max(today, starts) + datetime.timedelta(days=30),
+            hours=Decimal("3"),
+            by=personas["manager"],
         )
+    for goal, planned in zip(goals[: len(ASHBY_ACTIONS)], ASHBY_ACTIONS, strict=False):
+        link = goal.items.select_related("item").first()
+        title, success, measure = GOAL_TEXTS.get(
+            link.item.number,
+            (
+                goal.title,
+                f"The team meets the criteria of item {link.item.number} it is missing.",
+                "Checked at each group meeting.",
+            ),
+        )
+        lead = staff[goal.order % len(staff)] if staff and goal.order else personas["manager"]
         actions.save_goal(
             plan=plan,
             goal=goal,

@@ -59,6 +59,14 @@ class OutcomeForm(Form):
         required=False,
     )
 
+    def __init__(self, *args, suggested: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if suggested:
+            self.fields["outcome"].help_text = (
+                f"Not recorded yet. The scores suggest {Outcome(suggested).label.lower()}; "
+                "the group decides."
+            )
+
 
 class GoalForm(Form):
     title = forms.CharField(label="Goal", max_length=200, help_text="A short name for the goal.")

@@ -147,6 +147,7 @@ def plan(request, plan_id):
             "outcome_forms": {
                 change.goal.pk: OutcomeForm(
                     prefix=f"goal-{change.goal.pk}",
+                    suggested=None if change.goal.outcome else change.suggested_outcome,
                     initial={
                         "outcome": change.goal.outcome or change.suggested_outcome,
                         "note": change.goal.outcome_note,

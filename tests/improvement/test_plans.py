@@ -8,11 +8,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from fidelis.improvement import actions
+from fidelis.improvement import access, actions
+from fidelis.improvement.loop import loop_for
 from fidelis.improvement.models import Action, ActionStatus, Goal, Plan, PlanStatus
 from fidelis.improvement.suggest import candidates
 from fidelis.programmes.models import Team
 from fidelis.reviews.models import Review, Status
+from fidelis.reviews.scores import item_results, item_scores
 from tests.conftest import page_text
 
 ASHBY = "ashby-crisis-resolution-team"
@@ -350,3 +352,84 @@ def test_the_history_shows_each_change_with_its_reason(as_user, draft, users):
     text = page_text(as_user("sponsor").get(reverse("plan_history", args=[plan.pk])))
     assert "The working group renamed it." in text
     assert "Signed off" in text
+
+
+# The loop to the next review ----------------------------------------------------------------
+
+
+def demo_plan_with_a_next_review(ashby):
+    """Ashby's demo plan from its 6-month review; the 12-month review is finalised since."""
+    return Plan.objects.get(team=ashby, review__timepoint__key="6m")
+
+
+def test_after_the_next_review_each_goal_shows_its_items_before_and_after(ashby):
+    plan = demo_plan_with_a_next_review(ashby)
+    loop = loop_for(plan)
+    assert loop is not None and loop.review.timepoint.key == "12m"
+    before, after = item_scores(plan.review), item_scores(loop.review)
+    before_results = item_results(plan.review)
+    after_results = item_results(loop.review)
+    assert len(loop.goals) == plan.goals.count()
+    seen_newly = False
+    for change in loop.goals:
+        numbers = set(change.goal.items.values_list("item__number", flat=True))
+        assert {i.number for i in change.items} == numbers
+        for item in change.items:
+            assert (item.before, item.after) == (before[item.number], after[item.number])
+            for letter in item.newly_met:
+                assert after_results[item.number].statuses[letter] == "met"
+                assert before_results[item.number].statuses[letter] != "met"
+            seen_newly = seen_newly or bool(item.newly_met)
+    assert seen_newly, "the demo's finished cycle should show some criteria newly met"
+
+
+def test_outcomes_wait_for_the_next_review_and_closing_needs_them_all(draft, users):
+    goal = draft.goals.first()
+    with pytest.raises(ValidationError, match="once the team's next review is finalised"):
+        actions.record_outcome(goal=goal, outcome="achieved", by=users["manager"])
+    assert Goal.objects.get(pk=goal.pk).outcome == ""
+
+
+def test_a_plan_closes_once_every_outcome_is_recorded_and_goals_carry_on(ashby, users):
+    plan = demo_plan_with_a_next_review(ashby)
+    first, *rest = plan.goals.all()
+    actions.record_outcome(goal=first, outcome="achieved", by=users["manager"])
+    with pytest.raises(ValidationError, match="Record how far each goal got"):
+        actions.close_plan(plan=plan, by=users["manager"])
+    for goal in rest:
+        actions.record_outcome(
+            goal=goal, outcome="not_achieved", note="No time.", by=users["manager"]
+        )
+    actions.close_plan(plan=plan, by=users["manager"])
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.CLOSED
+    carry = [g for g in access.goals_to_carry(ashby) if g.outcome != "achieved"]
+    assert [g.pk for g in carry] == [g.pk for g in rest]
+    review = latest_review(ashby)
+    new = actions.start_plan(
+        team=ashby, review=review, chosen=[], carried=carry, by=users["manager"]
+    )
+    carried = list(new.goals.all())
+    assert [g.carried_from_id for g in carried] == [g.pk for g in rest]
+    assert [g.title for g in carried] == [g.title for g in rest]
+
+
+def test_the_plan_page_shows_the_loop_and_takes_an_outcome(as_user, ashby):
+    plan = demo_plan_with_a_next_review(ashby)
+    url = reverse("plan", args=[plan.pk])
+    text = page_text(as_user("member").get(url))
+    assert "Since the plan: the 12 months review" in text
+    assert "Record the outcome" not in text  # members read; the manager records
+    goal = plan.goals.first()
+    response = as_user("manager").post(
+        reverse("plan_goal_outcome", args=[goal.pk]),
+        {f"goal-{goal.pk}-outcome": "partly", f"goal-{goal.pk}-note": "Half the shifts so far."},
+    )
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert (goal.outcome, goal.outcome_note) == ("partly", "Half the shifts so far.")
+    assert (
+        as_user("member")
+        .post(reverse("plan_goal_outcome", args=[goal.pk]), {f"goal-{goal.pk}-outcome": "achieved"})
+        .status_code
+        == 403
+    )
