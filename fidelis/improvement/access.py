@@ -18,6 +18,8 @@ Denied is 404 for a plan or action the user may not know exists, 403 otherwise.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -250,3 +252,47 @@ def action_for_edit(user, pk: int) -> Action:
     if not can_edit_plan(user, action.goal.plan):
         raise PermissionDenied("The team's manager and facilitator change the plan's actions.")
     return action
+
+
+# The overview of many teams' plans ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewScope:
+    teams: object  # a Team QuerySet
+    description: str
+
+
+def overview_scope(user, programme) -> OverviewScope | None:
+    """The teams whose plans the user follows on the overview: every team for the lead,
+    a facilitator's own teams, a sponsor's organisation's teams; None for everyone else."""
+    if not programme_access.can_view_programme(user, programme):
+        return None
+    teams = Team.objects.filter(organisation__programme=programme)
+    if programme_access.is_lead(user, programme):
+        return OverviewScope(teams=teams, description="every team in the programme")
+    s = programme_access.scopes(user)
+    facilitated = s.teams_with(Role.FACILITATOR)
+    sponsored = s.organisations_with(Role.SPONSOR)
+    if not facilitated and not sponsored:
+        return None
+    described = []
+    if facilitated:
+        described.append("the teams you facilitate")
+    if sponsored:
+        described.append("your organisation's teams")
+    return OverviewScope(
+        teams=teams.filter(Q(pk__in=facilitated) | Q(organisation_id__in=sponsored)),
+        description=" and ".join(described),
+    )
+
+
+def programme_for_overview(user, slug: str):
+    programme = programme_access.programme_for_view(user, slug)
+    scope = overview_scope(user, programme)
+    if scope is None:
+        raise PermissionDenied(
+            "The plans overview is for the programme lead, facilitators and senior sponsors. "
+            "Your team's plan is on your team's page."
+        )
+    return programme, scope

@@ -27,6 +27,7 @@ def next_steps(page: HomePage) -> None:
         .select_related("goal__plan__team__organisation")
         .order_by("due_on", "pk")
     )
+    offered: set[int] = set()
     for section in page.sections:
         programme = section.programme
         mine = [a for a in owned if a.goal.plan.team.organisation.programme_id == programme.pk]
@@ -60,7 +61,27 @@ def next_steps(page: HomePage) -> None:
                     )
         if section.role in (Role.FACILITATOR, Role.TEAM_MANAGER, Role.SPONSOR):
             _quiet_plans(section, page.today)
-        if section.role != Role.EVALUATOR and any(m.team_id for m in section.memberships):
+        for membership in section.memberships:
+            team = membership.team
+            if team is not None and access.can_view_plans(page.user, team):
+                section.links.append(
+                    Link(
+                        f"Plan: {team.name}"
+                        if section.role == Role.FACILITATOR
+                        else "Your team's service improvement plan",
+                        reverse("team_plan", args=[programme.slug, team.slug]),
+                    )
+                )
+        if section.role in (Role.LEAD, Role.FACILITATOR, Role.SPONSOR) and (
+            programme.pk not in offered
+        ):
+            offered.add(programme.pk)
+            section.links.append(
+                Link(
+                    "Plans: which teams need help", reverse("plans_overview", args=[programme.slug])
+                )
+            )
+        if any(m.team_id for m in section.memberships):
             section.links.append(Link("Your actions in every plan", reverse("my_actions")))
 
 

@@ -5,12 +5,13 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from fidelis import pdf
 from fidelis.forms import error_list, status_for
-from fidelis.improvement import access, actions
+from fidelis.improvement import access, actions, exports, overview
 from fidelis.improvement.board import history_entries, next_step, plan_board
 from fidelis.improvement.forms import (
     ActionForm,
@@ -473,3 +474,51 @@ def my_actions(request):
             "breadcrumbs": breadcrumbs(("Home", reverse("home")), ("My actions", "")),
         },
     )
+
+
+@login_required
+def plans_overview(request, slug):
+    programme, scope = access.programme_for_overview(request.user, slug)
+    today = datetime.date.today()
+    shown = request.GET.get("show", "attention")
+    if shown not in overview.FILTERS:
+        shown = "attention"
+    teams = scope.teams.select_related("organisation").order_by("name", "pk")
+    if shown == "attention":
+        teams = overview.teams_needing_attention(teams, programme, today)
+    pages = paginate(request, teams, per_page=25)
+    return render(
+        request,
+        "improvement/overview.jinja",
+        {
+            "programme": programme,
+            "scope": scope,
+            "shown": shown,
+            "filters": overview.FILTERS,
+            "pages": pages,
+            "rows": overview.rows_for(list(pages.items), programme, today),
+            "summary": overview.summary(scope.teams, programme, today),
+            "breadcrumbs": breadcrumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                ("Plans", ""),
+            ),
+        },
+    )
+
+
+@login_required
+def plan_pdf(request, plan_id):
+    found = access.plan_for_view(request.user, plan_id)
+    html = pdf.render_html(
+        "improvement/plan_pdf.jinja", {"plan": found, "board": plan_board(found)}
+    )
+    response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{found.team.slug}-plan.pdf"'
+    return response
+
+
+@login_required
+def plan_export(request, plan_id, fmt):
+    found = access.plan_for_view(request.user, plan_id)
+    return exports.response(found, fmt)

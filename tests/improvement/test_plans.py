@@ -2,6 +2,7 @@
 sign-off, changes after sign-off with their reasons, and who sees and does what."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -433,3 +434,76 @@ def test_the_plan_page_shows_the_loop_and_takes_an_outcome(as_user, ashby):
         .status_code
         == 403
     )
+
+
+# The overview -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("lead", 200),
+        ("facilitator", 200),
+        ("sponsor", 200),
+        ("manager", 403),
+        ("member", 403),
+        ("reviewer", 403),
+        ("expert", 403),
+        ("evaluator", 403),
+        ("other", 403),
+    ],
+)
+def test_the_plans_overview_is_for_the_lead_facilitators_and_sponsors(
+    persona, status, as_user, programme
+):
+    response = as_user(persona).get(reverse("plans_overview", args=[programme.slug]))
+    assert response.status_code == status
+
+
+def test_the_overview_shows_each_role_its_teams_and_what_needs_help(as_user, programme):
+    url = reverse("plans_overview", args=[programme.slug]) + "?show=all"
+    facilitator = page_text(as_user("facilitator").get(url))
+    for name in (
+        "Ashby Crisis Resolution Team",
+        "Corran Home Treatment Team",
+        "Marlpit Crisis Team",
+    ):
+        assert name in facilitator
+    assert "Kestrel Bay Crisis Team" not in facilitator
+    sponsor = page_text(as_user("sponsor").get(url))
+    assert "Ashby Crisis Resolution Team" in sponsor and "Marlpit Crisis Team" not in sponsor
+    attention = page_text(
+        as_user("facilitator").get(reverse("plans_overview", args=[programme.slug]))
+    )
+    assert "Awaiting sign-off" in attention  # Corran
+    assert "No update for weeks" in attention  # Marlpit
+    assert re.search(r"\d+ overdue", attention)  # Ashby
+    lead = as_user("lead").get(url)
+    assert lead.status_code == 200 and "Kestrel Bay Crisis Team" in page_text(lead)
+
+
+# The plan on paper and as a spreadsheet ---------------------------------------------------
+
+
+def test_the_one_page_plan_is_a_pdf_for_those_who_see_the_plan(as_user, ashby):
+    plan = demo_plan_with_a_next_review(ashby)
+    url = reverse("plan_pdf", args=[plan.pk])
+    response = as_user("member").get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert as_user("reviewer").get(url).status_code == 404
+
+
+def test_the_actions_export_holds_every_action_of_the_plan(as_user, ashby):
+    plan = demo_plan_with_a_next_review(ashby)
+    response = as_user("sponsor").get(reverse("plan_export", args=[plan.pk, "csv"]))
+    assert response.status_code == 200
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0].startswith("goal,items,action,owner,due")
+    titles = set(Action.objects.filter(goal__plan=plan).values_list("title", flat=True))
+    assert len(lines) - 1 == Action.objects.filter(goal__plan=plan).count()
+    for title in titles:
+        assert title in response.content.decode()
+    xlsx = as_user("sponsor").get(reverse("plan_export", args=[plan.pk, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert as_user("other").get(reverse("plan_export", args=[plan.pk, "csv"])).status_code == 404
+    assert as_user("sponsor").get(reverse("plan_export", args=[plan.pk, "pdf"])).status_code == 404
