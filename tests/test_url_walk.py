@@ -15,7 +15,7 @@ from django.urls import URLResolver, get_resolver
 
 from fidelis.demo import DEMO_SLUG, build_seed, remove_programme
 from fidelis.improvement import actions as plan_actions
-from fidelis.improvement.models import Plan, PlanStatus
+from fidelis.improvement.models import GroupMember, Plan, PlanStatus
 from fidelis.improvement.suggest import candidates
 from fidelis.programmes import actions as programme_actions
 from fidelis.programmes.models import Membership, Programme, Role, Team
@@ -81,11 +81,14 @@ def a_plan_for(team: Team, by):
         reason="A change for the walk.",
         by=by,
     )
-    return plan, goal, action
+    member = GroupMember.objects.filter(team=team).first() or GroupMember.objects.create(
+        team=team, name="Walk Member", role="lived_experience"
+    )
+    return plan, goal, action, member
 
 
 def values_for(programme: Programme, *, review: Review, team: Team, person, by) -> dict:
-    plan, goal, action = a_plan_for(team, by)
+    plan, goal, action, member = a_plan_for(team, by)
     invitation = programme_actions.invite(
         programme=programme,
         email=f"walk-{programme.slug}@example.org",
@@ -110,6 +113,7 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         "plan_id": plan.pk,
         "goal_id": goal.pk,
         "action_id": action.pk,
+        "member_id": member.pk,
     }
 
 
@@ -211,4 +215,5 @@ def test_the_walk_covers_every_kind_of_object():
         "plan_id",
         "goal_id",
         "action_id",
+        "member_id",
     }, "a new URL parameter: give the walk a value for it"

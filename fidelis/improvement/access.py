@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from fidelis.improvement.models import Action, Goal, Plan, PlanStatus
+from fidelis.improvement.models import Action, Goal, GroupMember, Plan, PlanStatus
 from fidelis.programmes import access as programme_access
 from fidelis.programmes.models import Membership, Role, Team
 from fidelis.reviews.models import Review, Status
@@ -142,6 +142,19 @@ def latest_review(team: Team) -> Review | None:
         .order_by("-visit_date", "-pk")
         .first()
     )
+
+
+def group_of(team: Team) -> list[GroupMember]:
+    return list(GroupMember.objects.filter(team=team).select_related("user"))
+
+
+def group_member_for_edit(user, team: Team, member_id: int) -> GroupMember:
+    if not can_edit_plans(user, team):
+        raise PermissionDenied("The team's manager and facilitator keep the group's list.")
+    member = GroupMember.objects.filter(team=team, pk=member_id).first()
+    if member is None:
+        raise Http404("No such group member")
+    return member
 
 
 def goals_to_carry(team: Team) -> list[Goal]:

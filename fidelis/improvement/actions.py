@@ -23,6 +23,7 @@ from fidelis.improvement.models import (
     Goal,
     GoalItem,
     GroupMember,
+    GroupRole,
     Outcome,
     Plan,
     PlanSettings,
@@ -441,6 +442,12 @@ def add_group_member(*, team, role: str, user=None, name: str = "") -> GroupMemb
         raise ValidationError({"user": "Choose someone with a role in the team."})
     if user is not None and GroupMember.objects.filter(team=team, user=user).exists():
         raise ValidationError({"user": "They are already in the group."})
+    if role not in GroupRole.values:
+        raise ValidationError({"role": "Choose the person's role in the group."})
     return GroupMember.objects.create(
         team=team, user=user, name="" if user else name.strip(), role=role
     )
+
+
+def remove_group_member(*, member: GroupMember) -> None:
+    member.delete()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 
 from fidelis.forms import DateInput, Form
-from fidelis.improvement.models import ActionStatus, Meets, Outcome
+from fidelis.improvement.models import ActionStatus, GroupRole, Meets, Outcome
 
 REASON_HELP = (
     "The plan is signed off: say why this changes. The reason is kept in the plan's history."
@@ -223,3 +223,26 @@ class SignOffForm(Form):
         required=False,
         help_text="Needed when you send the plan back: say what it needs.",
     )
+
+
+class GroupMemberForm(Form):
+    user = forms.ModelChoiceField(
+        queryset=None,
+        label="Person",
+        required=False,
+        empty_label="Someone without an account",
+        help_text="Someone with a role in the team.",
+    )
+    name = forms.CharField(
+        label="Or their name",
+        max_length=120,
+        required=False,
+        help_text="For someone without an account, such as a service user or carer "
+        "representative. Their name only: no other details.",
+    )
+    role = forms.ChoiceField(label="Role in the group", choices=GroupRole.choices)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["user"].label_from_instance = lambda u: u.display_name

@@ -9,6 +9,16 @@ urlpatterns = [
         views.plan_start,
         name="plan_start",
     ),
+    path(
+        "programmes/<slug:slug>/teams/<slug:team_slug>/plan/group/",
+        views.group,
+        name="plan_group",
+    ),
+    path(
+        "programmes/<slug:slug>/teams/<slug:team_slug>/plan/group/<int:member_id>/remove/",
+        views.group_remove,
+        name="plan_group_remove",
+    ),
     path("plans/my-actions/", views.my_actions, name="my_actions"),
     path("programmes/<slug:slug>/plans/", views.plans_overview, name="plans_overview"),
     path("plans/<int:plan_id>/", views.plan, name="plan"),

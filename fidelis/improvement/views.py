@@ -16,6 +16,7 @@ from fidelis.improvement.board import history_entries, next_step, plan_board
 from fidelis.improvement.forms import (
     ActionForm,
     GoalForm,
+    GroupMemberForm,
     OutcomeForm,
     ProgressForm,
     SignOffForm,
@@ -522,3 +523,46 @@ def plan_pdf(request, plan_id):
 def plan_export(request, plan_id, fmt):
     found = access.plan_for_view(request.user, plan_id)
     return exports.response(found, fmt)
+
+
+@login_required
+def group(request, slug, team_slug):
+    team = access.team_for_plans(request.user, slug, team_slug)
+    can_edit = access.can_edit_plans(request.user, team)
+    form = None
+    if can_edit:
+        form = GroupMemberForm(request.POST or None, people=access.owners_for(team))
+        if request.method == "POST" and form.is_valid():
+            try:
+                added = actions.add_group_member(team=team, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{added.display_name} added to the group.")
+                return redirect("plan_group", slug, team_slug)
+    elif request.method == "POST":
+        access.team_for_planning(request.user, slug, team_slug)  # says who keeps the list
+    return render(
+        request,
+        "improvement/group.jinja",
+        {
+            "team": team,
+            "members": access.group_of(team),
+            "form": form,
+            "errors": error_list(form) if form else [],
+            "breadcrumbs": _crumbs(team, ("Service improvement group", "")),
+        },
+        status=status_for(form) if form else 200,
+    )
+
+
+@login_required
+def group_remove(request, slug, team_slug, member_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    team = access.team_for_plans(request.user, slug, team_slug)
+    member = access.group_member_for_edit(request.user, team, member_id)
+    name = member.display_name
+    actions.remove_group_member(member=member)
+    messages.success(request, f"{name} removed from the group.")
+    return redirect("plan_group", slug, team_slug)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from fidelis.improvement import access, actions
 from fidelis.improvement.loop import loop_for
-from fidelis.improvement.models import Action, ActionStatus, Goal, Plan, PlanStatus
+from fidelis.improvement.models import Action, ActionStatus, Goal, GroupMember, Plan, PlanStatus
 from fidelis.improvement.suggest import candidates
 from fidelis.programmes.models import Team
 from fidelis.reviews.models import Review, Status
@@ -507,3 +507,43 @@ def test_the_actions_export_holds_every_action_of_the_plan(as_user, ashby):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert as_user("other").get(reverse("plan_export", args=[plan.pk, "csv"])).status_code == 404
     assert as_user("sponsor").get(reverse("plan_export", args=[plan.pk, "pdf"])).status_code == 404
+
+
+# The service improvement group --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("manager", 302), ("facilitator", 302), ("lead", 302), ("member", 403), ("sponsor", 403)],
+)
+def test_the_manager_and_facilitator_keep_the_groups_list(persona, status, as_user, programme):
+    url = reverse("plan_group", args=[programme.slug, ASHBY])
+    assert as_user(persona).get(url).status_code == 200
+    before = GroupMember.objects.filter(team__slug=ASHBY).count()
+    response = as_user(persona).post(url, {"name": "Pat Rivers", "role": "lived_experience"})
+    assert response.status_code == status
+    after = GroupMember.objects.filter(team__slug=ASHBY).count()
+    assert after == before + (1 if status == 302 else 0)
+
+
+def test_the_group_refuses_someone_outside_the_team_and_a_nameless_member(
+    as_user, users, programme
+):
+    url = reverse("plan_group", args=[programme.slug, ASHBY])
+    before = GroupMember.objects.filter(team__slug=ASHBY).count()
+    response = as_user("manager").post(url, {"user": users["other"].pk, "role": "staff"})
+    assert response.status_code == 400
+    response = as_user("manager").post(url, {"user": "", "name": "", "role": "staff"})
+    assert response.status_code == 400
+    assert "type the name of someone without an account" in page_text(response)
+    assert GroupMember.objects.filter(team__slug=ASHBY).count() == before
+    assert as_user("other").get(url).status_code == 404
+
+
+def test_a_group_member_is_removed_by_the_manager_only(as_user, programme):
+    member = GroupMember.objects.filter(team__slug=ASHBY).first()
+    url = reverse("plan_group_remove", args=[programme.slug, ASHBY, member.pk])
+    assert as_user("member").post(url).status_code == 403
+    assert GroupMember.objects.filter(pk=member.pk).exists()
+    assert as_user("manager").post(url).status_code == 302
+    assert not GroupMember.objects.filter(pk=member.pk).exists()
