@@ -159,8 +159,26 @@ PAGES = (
         "team_export",
         lambda c: [c.programme.slug, c.team.slug, "wide", "xlsx"],
     ),
+    ("plan", "plan", lambda c: [plan_of(c)]),
+    ("plan history", "plan_history", lambda c: [plan_of(c)]),
+    ("my actions", "my_actions", lambda c: []),
+    ("plans overview", "plans_overview", lambda c: [c.programme.slug]),
     (TRIVIAL, "account_settings", lambda c: []),
 )
+
+
+def plan_of(context) -> int | None:
+    """The id of the persona's team's plan in progress (the seed gives every team one)."""
+    from fidelis.improvement.models import Plan, PlanStatus
+
+    return (
+        Plan.objects.filter(team=context.team)
+        .exclude(status=PlanStatus.CLOSED)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 # A query string for a page: the heatmap sorted by an item's score, highest first, at the
 # programme's first timepoint (so with no change column, a different query from the default).
 QUERIES = {"programme dashboard, by an item": "?timepoint=baseline&sort=item-3&order=desc"}

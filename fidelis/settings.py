@@ -299,6 +299,7 @@ FIDELIS_SEED = [
     "fidelis.programmes.demo.build_seed",
     "fidelis.reviews.demo.build_seed",
     "fidelis.benchmarks.demo.build",
+    "fidelis.improvement.demo.build_seed",
 ]
 # Told (with the programme's id, after the transaction commits) when a finalised review's
 # result is new or changed, so apps that build on results can work their figures out again.

@@ -23,9 +23,10 @@ from fidelis.improvement.models import (
     GroupRole,
     Meets,
     Plan,
+    PlanStatus,
 )
 from fidelis.improvement.suggest import candidates
-from fidelis.programmes.models import Membership, Role, Team
+from fidelis.programmes.models import Membership, Role, Team, add_months
 from fidelis.reviews.models import Review, Status
 
 # What a group might aim at for the demonstration scale's items: (goal, success, measure).
@@ -360,3 +361,126 @@ def build_demo(build: Build) -> None:
         actions.sign_off(plan=plan, by=sponsor.user if sponsor else personas["lead"])
         quiet = timezone.now() - datetime.timedelta(weeks=9)
         Plan.objects.filter(pk=plan.pk).update(updated_at=quiet, signed_off_at=quiet)
+
+
+# `fidelis seed`: a plan for every team with a finalised review ------------------------------
+
+#: Of every ten seeded plans, how many are in each state (the rest are signed off).
+SEED_DRAFTS, SEED_AWAITING, SEED_QUIET = 1, 1, 2
+SEED_STATUSES = [
+    ActionStatus.DONE,
+    ActionStatus.IN_PROGRESS,
+    ActionStatus.NOT_STARTED,
+    ActionStatus.IN_PROGRESS,
+    ActionStatus.BLOCKED,
+]
+
+
+def build_seed(build: Build) -> None:
+    """Each team's plan from its latest finalised review: three goals on its lowest items,
+    two actions each, owned by the team's people, in a spread of states. Written in bulk
+    (synthetic rows have no history of their own)."""
+    programme, rng = build.programme, build.rng
+    now = timezone.now()
+    latest: dict[int, Review] = {}
+    for review in (
+        Review.objects.filter(team__organisation__programme=programme, status=Status.FINALISED)
+        .only("pk", "team_id", "visit_date", "scale_id", "agreed_scores")
+        .order_by("visit_date", "pk")
+    ):
+        latest[review.team_id] = review
+    if not latest:
+        return
+    owners: dict[int, list[int]] = {}
+    for team_id, user_id in Membership.objects.filter(
+        team_id__in=list(latest), role__in=[Role.TEAM_MANAGER, Role.TEAM_MEMBER]
+    ).values_list("team_id", "user_id"):
+        owners.setdefault(team_id, []).append(user_id)
+    items = {i.number: i for i in programme.scale.items.all()}
+    max_level = programme.scale.definition.max_level
+    plans = []
+    for index, (team_id, review) in enumerate(sorted(latest.items())):
+        if not owners.get(team_id):
+            continue
+        kind = index % 10
+        status = (
+            PlanStatus.DRAFT
+            if kind < SEED_DRAFTS
+            else PlanStatus.AWAITING_SIGN_OFF
+            if kind < SEED_DRAFTS + SEED_AWAITING
+            else PlanStatus.SIGNED_OFF
+        )
+        starts = review.visit_date + datetime.timedelta(days=21)
+        quiet = status == PlanStatus.SIGNED_OFF and kind >= 10 - SEED_QUIET
+        plans.append(
+            Plan(
+                team_id=team_id,
+                review=review,
+                starts_on=starts,
+                ends_on=add_months(starts, 12),
+                status=status,
+                created_at=now,
+                updated_at=now - datetime.timedelta(weeks=10 if quiet else rng.randint(0, 3)),
+                submitted_at=now if status != PlanStatus.DRAFT else None,
+                signed_off_at=now if status == PlanStatus.SIGNED_OFF else None,
+            )
+        )
+    Plan.objects.bulk_create(plans)
+    goals, links = [], []
+    for plan in plans:
+        scores = (plan.review.agreed_scores or {}).get("items", {})
+        lowest = sorted(
+            (int(n) for n, s in scores.items() if s < max_level and int(n) in items),
+            key=lambda n: (scores[str(n)], n),
+        )[:3]
+        for order, number in enumerate(lowest):
+            goal = Goal(
+                plan=plan,
+                order=order,
+                title=f"Raise item {number}: {items[number].title}"[:200],
+                target_score=scores[str(number)] + 1,
+                success=f"The team meets more of item {number}'s criteria.",
+                measure="Checked at each group meeting.",
+                meets=Meets.MONTHLY,
+            )
+            goals.append(goal)
+            links.append((goal, items[number]))
+    Goal.objects.bulk_create(goals)
+    GoalItem.objects.bulk_create([GoalItem(goal=goal, item=item) for goal, item in links])
+    work = []
+    for n, goal in enumerate(goals):
+        people = owners[goal.plan.team_id]
+        for step in range(2):
+            status = SEED_STATUSES[(n + step) % len(SEED_STATUSES)]
+            due = goal.plan.starts_on + datetime.timedelta(days=rng.randint(30, 300))
+            work.append(
+                Action(
+                    goal=goal,
+                    title=("Find out where the gaps are" if step == 0 else "Try the change")
+                    + f" (item {goal.title.split(':')[0].split()[-1]})",
+                    owner_id=people[(n + step) % len(people)],
+                    due_on=min(due, goal.plan.ends_on),
+                    hours=Decimal(rng.choice(["2", "4", "6", "8", "12"])),
+                    status=status,
+                    status_reason="Waiting for staff time."
+                    if status == ActionStatus.BLOCKED
+                    else "",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    Action.objects.bulk_create(work)
+    ActionUpdate.objects.bulk_create(
+        [
+            ActionUpdate(
+                action=action,
+                written_by_id=action.owner_id,
+                written_at=now - datetime.timedelta(days=rng.randint(1, 40)),
+                note="Under way." if action.status != ActionStatus.DONE else "Done.",
+                status=action.status,
+            )
+            for action in work
+            if action.status != ActionStatus.NOT_STARTED
+        ]
+    )
+    build.rows.update({"Plan": len(plans), "Goal": len(goals), "Action": len(work)})
