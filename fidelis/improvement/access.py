@@ -309,3 +309,14 @@ def programme_for_overview(user, slug: str):
             "Your team's plan is on your team's page."
         )
     return programme, scope
+
+
+def can_change_plan_settings(user, programme) -> bool:
+    return programme_access.is_lead(user, programme)
+
+
+def programme_for_plan_settings(user, slug: str):
+    programme = programme_access.programme_for_view(user, slug)
+    if not can_change_plan_settings(user, programme):
+        raise PermissionDenied("The programme lead sets how plans warn and when they stall.")
+    return programme

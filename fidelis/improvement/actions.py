@@ -71,6 +71,21 @@ def _require_reason(plan: Plan, reason: str, what: str) -> None:
         )
 
 
+def save_settings(*, programme, monthly_hours_warning, stalled_after_weeks) -> PlanSettings:
+    if monthly_hours_warning is None or monthly_hours_warning <= 0:
+        raise ValidationError({"monthly_hours_warning": "Give a number of hours above 0."})
+    if stalled_after_weeks is None or not 1 <= stalled_after_weeks <= 52:
+        raise ValidationError({"stalled_after_weeks": "Give a number of weeks from 1 to 52."})
+    found, _ = PlanSettings.objects.update_or_create(
+        programme=programme,
+        defaults={
+            "monthly_hours_warning": monthly_hours_warning,
+            "stalled_after_weeks": stalled_after_weeks,
+        },
+    )
+    return found
+
+
 # Starting -----------------------------------------------------------------------------------
 
 

@@ -246,3 +246,21 @@ class GroupMemberForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people
         self.fields["user"].label_from_instance = lambda u: u.display_name
+
+
+class PlanSettingsForm(Form):
+    monthly_hours_warning = forms.DecimalField(
+        label="Warn above this many hours a person a month",
+        min_value=Decimal(1),
+        max_value=Decimal(200),
+        max_digits=5,
+        decimal_places=1,
+        help_text="A plan warns its manager when one person's planned hours in a month go "
+        "over this. 8 by default: about one session a week.",
+    )
+    stalled_after_weeks = forms.IntegerField(
+        label="A plan has had no update after this many weeks",
+        min_value=1,
+        max_value=52,
+        help_text="Shown on the plan, the overview and home pages. 4 by default.",
+    )

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("plans/my-actions/", views.my_actions, name="my_actions"),
     path("programmes/<slug:slug>/plans/", views.plans_overview, name="plans_overview"),
+    path("programmes/<slug:slug>/plans/settings/", views.plan_settings, name="plan_settings"),
     path("plans/<int:plan_id>/", views.plan, name="plan"),
     path("plans/<int:plan_id>/goals/new/", views.goal_new, name="plan_goal_new"),
     path("plans/<int:plan_id>/submit/", views.plan_submit, name="plan_submit"),

@@ -18,6 +18,7 @@ from fidelis.improvement.forms import (
     GoalForm,
     GroupMemberForm,
     OutcomeForm,
+    PlanSettingsForm,
     ProgressForm,
     SignOffForm,
     StartPlanForm,
@@ -302,6 +303,9 @@ def _action_form(request, goal, action):
             form.add_error(None, error)
         else:
             messages.success(request, f"Action saved: {saved.title}, owned by {saved.owner}.")
+            for warning in plan_board(plan).warnings:
+                if warning.startswith(saved.owner.display_name):
+                    messages.warning(request, warning)
             return redirect(plan)
     return render(
         request,
@@ -499,6 +503,7 @@ def plans_overview(request, slug):
             "pages": pages,
             "rows": overview.rows_for(list(pages.items), programme, today),
             "summary": overview.summary(scope.teams, programme, today),
+            "can_change_settings": access.can_change_plan_settings(request.user, programme),
             "breadcrumbs": breadcrumbs(
                 ("Home", reverse("home")),
                 (programme.name, programme.get_absolute_url()),
@@ -566,3 +571,45 @@ def group_remove(request, slug, team_slug, member_id):
     actions.remove_group_member(member=member)
     messages.success(request, f"{name} removed from the group.")
     return redirect("plan_group", slug, team_slug)
+
+
+@login_required
+def plan_settings(request, slug):
+    programme = access.programme_for_plan_settings(request.user, slug)
+    current = actions.settings_for(programme)
+    form = PlanSettingsForm(
+        request.POST or None,
+        initial={
+            "monthly_hours_warning": current.monthly_hours_warning,
+            "stalled_after_weeks": current.stalled_after_weeks,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_settings(programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Plan settings saved.")
+            return redirect("plans_overview", slug)
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Plan settings",
+            "caption": programme.name,
+            "intro": "How every team's plan in the programme warns about staff time and "
+            "when it counts as having had no update.",
+            "submit": "Save settings",
+            "cancel": reverse("plans_overview", args=[slug]),
+            "breadcrumbs": breadcrumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                ("Plans", reverse("plans_overview", args=[slug])),
+                ("Settings", ""),
+            ),
+        },
+        status=status_for(form),
+    )

@@ -547,3 +547,41 @@ def test_a_group_member_is_removed_by_the_manager_only(as_user, programme):
     assert GroupMember.objects.filter(pk=member.pk).exists()
     assert as_user("manager").post(url).status_code == 302
     assert not GroupMember.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("lead", 302), ("facilitator", 403), ("sponsor", 403), ("manager", 403)]
+)
+def test_the_lead_sets_the_hours_warning_and_the_quiet_period(persona, status, as_user, programme):
+    url = reverse("plan_settings", args=[programme.slug])
+    response = as_user(persona).post(
+        url, {"monthly_hours_warning": "6", "stalled_after_weeks": "3"}
+    )
+    assert response.status_code == status
+    expected = Decimal("6") if status == 302 else Decimal("8")
+    assert actions.settings_for(programme).monthly_hours_warning == expected
+
+
+def test_bad_settings_are_refused_and_nothing_changes(as_user, programme):
+    url = reverse("plan_settings", args=[programme.slug])
+    response = as_user("lead").post(
+        url, {"monthly_hours_warning": "0", "stalled_after_weeks": "99"}
+    )
+    assert response.status_code == 400
+    assert actions.settings_for(programme).stalled_after_weeks == 4
+
+
+def test_saving_an_action_warns_when_the_owners_month_goes_over(as_user, draft, users):
+    goal = draft.goals.first()
+    response = as_user("manager").post(
+        reverse("plan_action_new", args=[goal.pk]),
+        {
+            "title": "Shadow the night shift",
+            "owner": users["member"].pk,
+            "due_on": (draft.starts_on + datetime.timedelta(days=3)).isoformat(),
+            "hours": "20",
+            "status": "not_started",
+        },
+        follow=True,
+    )
+    assert "Mo Farah has 20 hours planned in" in page_text(response)
