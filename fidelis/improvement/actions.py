@@ -238,6 +238,21 @@ def save_goal(
     return goal
 
 
+@transaction.atomic
+def remove_goal(*, goal: Goal, by) -> None:
+    """Take a goal out of a draft plan (after sign-off a goal stays, with its history; its
+    actions can be dropped with a reason instead)."""
+    plan = goal.plan
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(
+            "Goals are removed only while the plan is a draft. Drop the goal's actions with "
+            "a reason instead."
+        )
+    _with_reason(goal, "Removed from the draft")
+    goal.delete()
+    _touch(plan)
+
+
 # Actions ------------------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/close/", views.plan_close, name="plan_close"),
     path("plans/goals/<int:goal_id>/", views.goal_edit, name="plan_goal_edit"),
     path("plans/goals/<int:goal_id>/outcome/", views.goal_outcome, name="plan_goal_outcome"),
+    path("plans/goals/<int:goal_id>/remove/", views.goal_remove, name="plan_goal_remove"),
     path("plans/goals/<int:goal_id>/actions/new/", views.action_new, name="plan_action_new"),
     path("plans/actions/<int:action_id>/", views.action, name="plan_action"),
     path("plans/actions/<int:action_id>/edit/", views.action_edit, name="plan_action_edit"),

@@ -613,3 +613,18 @@ def plan_settings(request, slug):
         },
         status=status_for(form),
     )
+
+
+@login_required
+def goal_remove(request, goal_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    goal = access.goal_for_edit(request.user, goal_id)
+    try:
+        actions.remove_goal(goal=goal, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Goal removed: {goal.title}.")
+    return redirect(goal.plan)

@@ -585,3 +585,13 @@ def test_saving_an_action_warns_when_the_owners_month_goes_over(as_user, draft, 
         follow=True,
     )
     assert "Mo Farah has 20 hours planned in" in page_text(response)
+
+
+def test_a_goal_is_removed_from_a_draft_only(as_user, draft, users):
+    goal, other = list(draft.goals.all())[:2]
+    assert as_user("member").post(reverse("plan_goal_remove", args=[goal.pk])).status_code == 403
+    assert as_user("manager").post(reverse("plan_goal_remove", args=[goal.pk])).status_code == 302
+    assert not Goal.objects.filter(pk=goal.pk).exists()
+    plan = signed_off(draft, users)
+    as_user("manager").post(reverse("plan_goal_remove", args=[other.pk]))
+    assert Goal.objects.filter(pk=other.pk, plan=plan).exists()
