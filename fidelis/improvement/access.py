@@ -306,7 +306,7 @@ def programme_for_overview(user, slug: str):
     if scope is None:
         raise PermissionDenied(
             "The plans overview is for the programme lead, facilitators and senior sponsors. "
-            "Your team's plan is on your team's page."
+            "A team's own plan is on its team page, for the people in the team."
         )
     return programme, scope
 

@@ -31,6 +31,7 @@ from fidelis.improvement.models import (
 )
 from fidelis.programmes.models import Membership, add_months
 from fidelis.reviews.models import Status
+from fidelis.reviews.scores import item_scores
 from fidelis.validators import check_text
 
 TEXT_LIMITS = {
@@ -125,6 +126,7 @@ def start_plan(
         )
         GoalItem.objects.create(goal=goal, item=item, criteria=list(choice.get("criteria", [])))
     taken = {choice["item"].pk for choice in chosen}
+    scores = item_scores(review)
     for order, earlier in enumerate(carried, start=len(chosen)):
         links = [
             link
@@ -133,11 +135,15 @@ def start_plan(
         ]
         if not links:
             continue
+        now = max((scores.get(link.item.number) or 0 for link in links), default=0)
+        target = earlier.target_score
+        if target is not None and target <= now:
+            target = min(now + 1, review.scale.definition.max_level)
         goal = Goal.objects.create(
             plan=plan,
             order=order,
             title=earlier.title,
-            target_score=earlier.target_score,
+            target_score=target,
             success=earlier.success,
             measure=earlier.measure,
             carried_from=earlier,
@@ -197,6 +203,19 @@ def save_goal(
                 f"{definition.max_level}."
             }
         )
+    today_scores = item_scores(plan.review)
+    if target_score is not None:
+        lowest = min(
+            (today_scores[i.number] for i in items if today_scores.get(i.number) is not None),
+            default=None,
+        )
+        if lowest is not None and target_score <= lowest:
+            raise ValidationError(
+                {
+                    "target_score": f"The linked items scored {lowest} at the review the plan "
+                    "starts from: set a target above it."
+                }
+            )
     criteria = criteria or {}
     for item in items:
         known = {c.letter for c in item.definition.criteria}
@@ -383,15 +402,27 @@ def submit(*, plan: Plan, by) -> Plan:
 
 
 @transaction.atomic
-def sign_off(*, plan: Plan, by) -> Plan:
+def sign_off(*, plan: Plan, by, comment: str = "") -> Plan:
     if plan.status != PlanStatus.AWAITING_SIGN_OFF:
         raise ValidationError("Only a plan awaiting sign-off is signed off.")
+    check_text(limits=TEXT_LIMITS, comment=comment)
+    plan.sign_off_comment = (comment or "").strip()
     plan.status = PlanStatus.SIGNED_OFF
     plan.signed_off_by = by
     plan.signed_off_at = timezone.now()
     plan.returned_comment = ""
-    _with_reason(plan, "Signed off")
-    plan.save(update_fields=["status", "signed_off_by", "signed_off_at", "returned_comment"])
+    _with_reason(
+        plan, f"Signed off: {plan.sign_off_comment}" if plan.sign_off_comment else "Signed off"
+    )
+    plan.save(
+        update_fields=[
+            "status",
+            "signed_off_by",
+            "signed_off_at",
+            "returned_comment",
+            "sign_off_comment",
+        ]
+    )
     _touch(plan)
     return plan
 
@@ -402,7 +433,7 @@ def send_back(*, plan: Plan, comment: str, by) -> Plan:
         raise ValidationError("Only a plan awaiting sign-off is sent back.")
     check_text(limits=TEXT_LIMITS, comment=comment)
     if not (comment or "").strip():
-        raise ValidationError({"comment": "Say what the plan needs before you sign it off."})
+        raise ValidationError({"comment": "Say what the plan needs before it can be signed off."})
     plan.status = PlanStatus.DRAFT
     plan.returned_comment = comment.strip()
     plan.returned_by = by

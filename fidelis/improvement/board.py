@@ -173,10 +173,24 @@ HISTORY_FIELDS = {
     "due_on": "due date",
     "hours": "hours",
     "owner": "owner",
+    "lead": "working group lead",
     "status_reason": "reason for the status",
     "starts_on": "start",
     "ends_on": "end",
 }
+
+
+def _shown(field, value) -> str:
+    """A stored value as people read it: a choice's label, a date in words."""
+    if value in (None, ""):
+        return "–"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, Decimal):
+        return hours_text(value)
+    return str(value)
 
 
 @dataclass
@@ -215,11 +229,12 @@ def history_entries(plan: Plan) -> list[HistoryEntry]:
             fields = [f.name for f in record.instance_type._meta.fields if f.name in HISTORY_FIELDS]
             delta = record.diff_against(record.prev_record, included_fields=fields)
             for change in delta.changes:
-                old, new = change.old, change.new
-                if change.field == "owner":
-                    changes.append("owner changed")
+                if change.field in ("owner", "lead"):
+                    changes.append(f"{HISTORY_FIELDS[change.field]} changed")
                     continue
-                changes.append(f"{HISTORY_FIELDS[change.field]}: {old or '–'} → {new or '–'}")
+                field = record.instance_type._meta.get_field(change.field)
+                old, new = (_shown(field, value) for value in (change.old, change.new))
+                changes.append(f"{HISTORY_FIELDS[change.field]}: {old} → {new}")
         entries.append(
             HistoryEntry(
                 when=record.history_date,

@@ -63,6 +63,9 @@ GOAL_TEXTS = {
     ),
 }
 
+#: The action owned by the demo's team member that is a week overdue.
+OVERDUE_ACTION = "Try a single point of access with the liaison team"
+
 # The actions under each of Ashby's goals: (action, owner kind, days, hours, status, reason).
 ASHBY_ACTIONS = [
     [
@@ -265,7 +268,7 @@ def build_demo(build: Build) -> None:
             lead=lead,
             members=[personas["member"], *staff[:2]],
             meets=Meets.FORTNIGHTLY,
-            reports_to="The service improvement group",
+            reports_to="the service improvement group",
             by=personas["manager"],
         )
         for index, (name, kind, days, hours, status, reason) in enumerate(planned):
@@ -276,11 +279,13 @@ def build_demo(build: Build) -> None:
                 goal=goal,
                 title=name,
                 owner=owner,
-                # Finished work fell due after the plan started; the rest is due from now
-                # on (the overdue one is set below).
+                # Finished work fell due after the plan started; the member's single point
+                # of access is a week overdue; the rest is due from now on.
                 due_on=min(
                     starts + datetime.timedelta(days=days)
                     if status == ActionStatus.DONE
+                    else today - datetime.timedelta(days=7)
+                    if name == OVERDUE_ACTION
                     else max(today, starts) + datetime.timedelta(days=days // 2),
                     plan.ends_on,
                 ),
@@ -310,11 +315,6 @@ def build_demo(build: Build) -> None:
     Plan.objects.filter(pk=plan.pk).update(
         signed_off_at=signed, submitted_at=signed - datetime.timedelta(days=3)
     )
-    # The member's evening-peak work is overdue: due a week ago and still in progress.
-    overdue = Action.objects.get(
-        goal__plan=plan, title="Try a single point of access with the liaison team"
-    )
-    Action.objects.filter(pk=overdue.pk).update(due_on=today - datetime.timedelta(days=7))
 
     # Corran: a plan from its 6-month review, waiting for the sponsor's sign-off.
     corran = teams["Corran Home Treatment Team"]

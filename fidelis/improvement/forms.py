@@ -78,7 +78,8 @@ class GoalForm(Form):
     )
     criteria = forms.MultipleChoiceField(
         label="Criteria to meet",
-        help_text="The specific criteria of the linked items the goal aims to meet.",
+        help_text="The specific criteria of the linked items the goal aims to meet. Items "
+        "you link now show their criteria here once the goal is saved.",
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -153,22 +154,23 @@ class GoalForm(Form):
 
 
 class ActionForm(Form):
-    title = forms.CharField(label="Action", max_length=200)
+    title = forms.CharField(label="Action", required=False)
     owner = forms.ModelChoiceField(
         queryset=None,
         label="Owner",
         required=False,
         empty_label="Choose who will do it",
-        help_text="One named person in the team, who answers for it.",
+        help_text="One named person with a role in the team (its manager, members or "
+        "facilitator), who answers for it.",
     )
     due_on = forms.DateField(label="Due", widget=DateInput(), required=False)
     hours = forms.DecimalField(
         label="Estimated staff hours",
-        min_value=Decimal(0),
         max_digits=6,
         decimal_places=1,
         required=False,
         help_text="All the staff time the action will take, in hours.",
+        error_messages={"invalid": "Give the hours as a number, such as 6 or 2.5."},
     )
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
     status_reason = forms.CharField(
@@ -183,13 +185,17 @@ class ActionForm(Form):
         help_text=REASON_HELP,
     )
 
-    def __init__(self, *args, plan, people, **kwargs):
+    def __init__(self, *args, plan, people, action=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people
         self.fields["owner"].label_from_instance = lambda u: u.display_name
         self.fields["due_on"].help_text = f"Within the plan's period, {plan.period}."
-        if not plan.is_signed_off:
+        if not plan.is_signed_off or action is None:
             del self.fields["reason"]
+        else:
+            self.fields["reason"].help_text = (
+                "The plan is signed off: a new due date needs a reason, kept in the plan's history."
+            )
 
 
 class ProgressForm(Form):
@@ -221,7 +227,8 @@ class SignOffForm(Form):
         label="Comment for the team",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Needed when you send the plan back: say what it needs.",
+        help_text="Needed when you send the plan back: say what it needs. When you sign it "
+        "off, it is kept with your sign-off for the team to read.",
     )
 
 

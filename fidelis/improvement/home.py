@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
 from django.urls import reverse
 
 from fidelis.improvement import access
 from fidelis.improvement.actions import settings_for
+from fidelis.improvement.loop import next_review
 from fidelis.improvement.models import Plan, PlanStatus
 from fidelis.pages import HomePage, Link
 from fidelis.programmes.models import Role
@@ -22,7 +24,8 @@ def next_steps(page: HomePage) -> None:
     owned = list(
         access.actions_owned_by(page.user)
         .filter(
-            due_on__lte=page.today + DUE_SOON, status__in=["not_started", "in_progress", "blocked"]
+            Q(due_on__lte=page.today + DUE_SOON, status__in=["not_started", "in_progress"])
+            | Q(status="blocked")
         )
         .select_related("goal__plan__team__organisation")
         .order_by("due_on", "pk")
@@ -33,12 +36,17 @@ def next_steps(page: HomePage) -> None:
         mine = [a for a in owned if a.goal.plan.team.organisation.programme_id == programme.pk]
         for action in mine[:ACTION_LIMIT]:
             overdue = action.due_on < page.today
+            word = "Blocked" if action.status == "blocked" else "Overdue" if overdue else "Due soon"
             section.next_steps.append(
                 Link(
-                    f"{'Overdue' if overdue else 'Due soon'}: {action.title}",
+                    f"{word}: {action.title}",
                     action.get_absolute_url(),
-                    f"{action.goal.plan.team.name}, due {action.due_on:%-d %B %Y}. Record "
-                    "progress when you have some.",
+                    f"{action.goal.plan.team.name}, due {action.due_on:%-d %B %Y}. "
+                    + (
+                        "Record progress, or ask the team manager to move the due date."
+                        if overdue
+                        else "Record progress when you have some."
+                    ),
                 )
             )
         owned = [a for a in owned if a not in mine]
@@ -61,6 +69,8 @@ def next_steps(page: HomePage) -> None:
                     )
         if section.role in (Role.FACILITATOR, Role.TEAM_MANAGER, Role.SPONSOR):
             _quiet_plans(section, page.today)
+        if section.role in (Role.FACILITATOR, Role.TEAM_MANAGER):
+            _plans_to_close(section)
         for membership in section.memberships:
             team = membership.team
             if team is not None and access.can_view_plans(page.user, team):
@@ -85,6 +95,24 @@ def next_steps(page: HomePage) -> None:
             section.links.append(Link("Your actions in every plan", reverse("my_actions")))
 
 
+def _plans_to_close(section) -> None:
+    """Plans whose team has had its next review: the group records the outcomes."""
+    teams = [m.team_id for m in section.memberships if m.team_id]
+    for plan in Plan.objects.filter(team_id__in=teams, status=PlanStatus.SIGNED_OFF).select_related(
+        "team", "review"
+    ):
+        after = next_review(plan)
+        if after is not None:
+            section.next_steps.append(
+                Link(
+                    f"Record how far each goal got: {plan.team.name}'s plan",
+                    plan.get_absolute_url() + "#loop",
+                    f"The {after.timepoint.label} review is finalised; then close the plan "
+                    "and start the next.",
+                )
+            )
+
+
 def _quiet_plans(section, today) -> None:
     """Signed-off plans with no update for the programme's stalled period."""
     settings = settings_for(section.programme)
@@ -101,7 +129,8 @@ def _quiet_plans(section, today) -> None:
     for plan in plans.select_related("team"):
         section.next_steps.append(
             Link(
-                f"No update for {settings.stalled_after_weeks} weeks: {plan.team.name}'s plan",
+                f"No update for {(today - plan.updated_at.date()).days // 7} weeks: "
+                f"{plan.team.name}'s plan",
                 plan.get_absolute_url(),
                 f"Last changed {plan.updated_at:%-d %B %Y}.",
             )

@@ -132,6 +132,7 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    sign_off_comment = SafeTextField(blank=True)
     # The sponsor's comment when they send the plan back, shown until it is submitted again.
     returned_comment = SafeTextField(blank=True)
     returned_by = models.ForeignKey(

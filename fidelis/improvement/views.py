@@ -152,7 +152,7 @@ def plan(request, plan_id):
                     prefix=f"goal-{change.goal.pk}",
                     suggested=None if change.goal.outcome else change.suggested_outcome,
                     initial={
-                        "outcome": change.goal.outcome or change.suggested_outcome,
+                        "outcome": change.goal.outcome,
                         "note": change.goal.outcome_note,
                     },
                 )
@@ -283,7 +283,13 @@ def _action_form(request, goal, action):
             "status": action.status,
             "status_reason": action.status_reason,
         }
-    form = ActionForm(request.POST or None, plan=plan, people=_people(plan.team), initial=initial)
+    form = ActionForm(
+        request.POST or None,
+        plan=plan,
+        people=_people(plan.team),
+        action=action,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -331,7 +337,10 @@ def action(request, action_id):
     can_update = access.can_update_action(request.user, found)
     form = None
     if can_update:
-        form = ProgressForm(request.POST or None, initial={"status": found.status})
+        form = ProgressForm(
+            request.POST or None,
+            initial={"status": found.status, "status_reason": found.status_reason},
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 actions.record_progress(action=found, by=request.user, **form.cleaned_data)
@@ -421,7 +430,7 @@ def plan_sign_off(request, plan_id):
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "sign_off":
-                actions.sign_off(plan=found, by=request.user)
+                actions.sign_off(plan=found, comment=form.cleaned_data["comment"], by=request.user)
                 messages.success(request, "Plan signed off.")
             else:
                 actions.send_back(plan=found, comment=form.cleaned_data["comment"], by=request.user)

@@ -595,3 +595,41 @@ def test_a_goal_is_removed_from_a_draft_only(as_user, draft, users):
     plan = signed_off(draft, users)
     as_user("manager").post(reverse("plan_goal_remove", args=[other.pk]))
     assert Goal.objects.filter(pk=other.pk, plan=plan).exists()
+
+
+def test_a_sign_off_comment_is_kept_and_shown(as_user, draft, users):
+    for goal in draft.goals.all():
+        add_action(goal, users["member"])
+    actions.submit(plan=draft, by=users["manager"])
+    as_user("sponsor").post(
+        reverse("plan_sign_off", args=[draft.pk]),
+        {"decision": "sign_off", "comment": "Good: keep the families goal in view."},
+    )
+    assert "Good: keep the families goal in view." in page_text(
+        as_user("member").get(reverse("plan", args=[draft.pk]))
+    )
+
+
+def test_a_target_at_or_below_todays_score_is_refused(draft, users):
+    goal = draft.goals.first()
+    link = goal.items.select_related("item").get()
+    today = item_scores(draft.review)[link.item.number]
+    with pytest.raises(ValidationError) as refused:
+        actions.save_goal(
+            plan=draft,
+            goal=goal,
+            title=goal.title,
+            items=[link.item],
+            target_score=today,
+            by=users["manager"],
+        )
+    assert "target_score" in refused.value.message_dict
+
+
+def test_a_plan_sent_back_needs_attention_on_the_overview(as_user, draft, users, programme):
+    for goal in draft.goals.all():
+        add_action(goal, users["member"])
+    actions.submit(plan=draft, by=users["manager"])
+    actions.send_back(plan=draft, comment="Add a measure to each goal.", by=users["sponsor"])
+    text = page_text(as_user("facilitator").get(reverse("plans_overview", args=[programme.slug])))
+    assert "Sent back" in text
