@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from fidelis.improvement.actions import settings_for
-from fidelis.improvement.models import OPEN_STATUSES, Action, ActionStatus, Plan, PlanStatus
+from fidelis.improvement.models import OPEN_STATUSES, ActionStatus, Plan, PlanStatus
 
 FILTERS = {
     "all": "Every team",
@@ -58,27 +58,19 @@ def _current(today, programme):
 
 
 def teams_needing_attention(teams, programme, today):
-    """The teams whose plan needs help, found from the plan and action indexes (three
-    narrow reads) rather than a join per team."""
     since, _ = _current(today, programme)
-    in_progress = Plan.objects.filter(team__in=teams).exclude(status=PlanStatus.CLOSED)
-    flagged = set(
-        in_progress.filter(
-            Q(status=PlanStatus.AWAITING_SIGN_OFF)
-            | (Q(status=PlanStatus.DRAFT) & ~Q(returned_comment=""))
-            | Q(status=PlanStatus.SIGNED_OFF, updated_at__date__lt=since)
-        ).values_list("team_id", flat=True)
-    )
-    flagged |= set(
-        Action.objects.filter(goal__plan__in=in_progress)
-        .filter(
-            Q(status__in=sorted(OPEN_STATUSES), due_on__lt=today) | Q(status=ActionStatus.BLOCKED)
+    in_progress = Plan.objects.filter(team=OuterRef("pk")).exclude(status=PlanStatus.CLOSED)
+    attention = in_progress.filter(
+        Q(status=PlanStatus.AWAITING_SIGN_OFF)
+        | (Q(status=PlanStatus.DRAFT) & ~Q(returned_comment=""))
+        | Q(status=PlanStatus.SIGNED_OFF, updated_at__date__lt=since)
+        | Q(
+            goals__actions__status__in=sorted(OPEN_STATUSES),
+            goals__actions__due_on__lt=today,
         )
-        .values_list("goal__plan__team_id", flat=True)
-        .distinct()
+        | Q(goals__actions__status=ActionStatus.BLOCKED)
     )
-    with_plan = set(in_progress.values_list("team_id", flat=True))
-    return teams.filter(Q(pk__in=flagged) | ~Q(pk__in=with_plan))
+    return teams.filter(Exists(attention) | ~Exists(in_progress))
 
 
 def rows_for(teams: list, programme, today) -> list[Row]:
