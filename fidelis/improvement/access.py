@@ -36,26 +36,14 @@ PLAN_EDITORS = frozenset({Role.TEAM_MANAGER, Role.FACILITATOR})
 PLAN_READERS = frozenset({Role.TEAM_MANAGER, Role.FACILITATOR, Role.TEAM_MEMBER})
 
 
-def _team_q(user, prefix: str = "") -> Q:
-    """The teams whose plans the user may read, as a filter on a team (`prefix` "") or on
-    whatever leads to one (`prefix` "team__")."""
+def _plan_q(user) -> Q:
+    """The plans the user may read, as a filter on plans."""
     s = programme_access.scopes(user)
-    own_teams = "pk__in" if not prefix else f"{prefix}id__in"
     return (
-        Q(**{f"{prefix}organisation__programme_id__in": s.programmes_with(Role.LEAD)})
-        | Q(**{own_teams: s.teams_with(*PLAN_READERS)})
-        | Q(**{f"{prefix}organisation_id__in": s.organisations_with(Role.SPONSOR)})
+        Q(team__organisation__programme_id__in=s.programmes_with(Role.LEAD))
+        | Q(team_id__in=s.teams_with(*PLAN_READERS))
+        | Q(team__organisation_id__in=s.organisations_with(Role.SPONSOR))
     )
-
-
-def plan_teams_visible_to(user, queryset=None):
-    """The teams whose plans the user may read."""
-    queryset = Team.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(_team_q(user))
 
 
 def plans_visible_to(user, queryset=None):
@@ -64,7 +52,7 @@ def plans_visible_to(user, queryset=None):
         return queryset.none()
     if user.is_superuser:
         return queryset
-    return queryset.filter(_team_q(user, "team__"))
+    return queryset.filter(_plan_q(user))
 
 
 def can_view_plans(user, team: Team) -> bool:

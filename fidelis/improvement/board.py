@@ -4,7 +4,7 @@ and month with the programme's warning, and where the plan is in its sign-off.""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -31,13 +31,6 @@ class GoalView:
     items: list[dict]  # {"number", "title", "score", "criteria"}
     actions: list[Action]
 
-    @property
-    def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for action in self.actions:
-            counts[action.status] = counts.get(action.status, 0) + 1
-        return counts
-
 
 @dataclass
 class Board:
@@ -51,7 +44,6 @@ class Board:
     too_many_goals: bool
     today: datetime.date
     overdue: int = 0
-    notes: list[str] = field(default_factory=list)
 
     @property
     def total_hours(self) -> Decimal:

@@ -29,10 +29,6 @@ class Candidate:
     suggested: bool = False  # shown ticked: among the lowest, or one criterion away
 
     @property
-    def gap(self) -> int:
-        return self.max_score - self.score
-
-    @property
     def target(self) -> int:
         return min(self.score + 1, self.max_score)
 
