@@ -26,6 +26,7 @@ LAYERS = [
             "fidelis.charts",
             "fidelis.pdf",
             "fidelis.bulk",
+            "fidelis.downloads",
             "fidelis.middleware",
         ],
     ),

@@ -12,18 +12,15 @@ for evaluators, who never see organisations either. Each XLSX has a data diction
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from openpyxl import Workbook
 
 from fidelis.benchmarks import access
+from fidelis.downloads import FORMATS, table_response
 from fidelis.reviews.models import ConsensusItem, Review, Status
 
 KINDS = ("long", "wide")
-FORMATS = ("csv", "xlsx")
+
 
 LONG_COLUMNS = [
     ("programme", "The programme's name."),
@@ -161,37 +158,17 @@ def response(user, programme, teams, scope, kind: str, fmt: str, *, name: str = 
         raise Http404("No such export")
     header, data = rows(user, programme, teams, scope, kind)
     name = f"{name or programme.slug}-scores-{kind}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(["" if v is None else v for v in row] for row in data)
-        result = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        columns = LONG_COLUMNS if kind == "long" else _wide_columns(programme.scale.definition)
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Scores")
-        sheet.append(header)
-        for row in data:
-            sheet.append(row)
-        dictionary = workbook.create_sheet("Data dictionary")
-        dictionary.append(["column", "meaning"])
-        for column, meaning in columns:
-            dictionary.append([column, meaning])
-        dictionary.append([])
-        dictionary.append(
-            [
-                "about",
-                f"Agreed scores of finalised reviews in {programme.name}, as your "
-                "dashboard shows them. Teams you see only by pseudonym appear so here too.",
-            ]
-        )
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        result = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    result["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    result["X-Content-Type-Options"] = "nosniff"
-    return result
+    columns = LONG_COLUMNS if kind == "long" else _wide_columns(programme.scale.definition)
+    dictionary = [
+        ["column", "meaning"],
+        *[[column, meaning] for column, meaning in columns],
+        [],
+        [
+            "about",
+            f"Agreed scores of finalised reviews in {programme.name}, as your "
+            "dashboard shows them. Teams you see only by pseudonym appear so here too.",
+        ],
+    ]
+    return table_response(
+        name, fmt, header, data, sheet="Scores", more_sheets=[("Data dictionary", dictionary)]
+    )

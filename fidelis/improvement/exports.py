@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import Http404, HttpResponse
-from openpyxl import Workbook
 
+from fidelis.downloads import FORMATS, table_response
 from fidelis.improvement.models import Action
 
-FORMATS = ("csv", "xlsx")
 HEADER = [
     "goal",
     "items",
@@ -55,24 +51,4 @@ def response(plan, fmt: str) -> HttpResponse:
         raise Http404("No such export")
     data = rows(plan)
     name = f"{plan.team.organisation.programme.slug}-{plan.team.slug}-plan-actions"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(HEADER)
-        writer.writerows(["" if v is None else v for v in row] for row in data)
-        result = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Actions")
-        sheet.append(HEADER)
-        for row in data:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        result = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    result["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    result["X-Content-Type-Options"] = "nosniff"
-    return result
+    return table_response(name, fmt, HEADER, data, sheet="Actions")
