@@ -23,15 +23,14 @@ from fidelis.lib.benchmarks import (
     place,
     supportive_summary,
 )
-from fidelis.lib.scoring import CriterionDecision, score_item
 from fidelis.programmes.models import Membership, Role
 from fidelis.reviews.models import (
     AgreedScore,
-    ConsensusCriterion,
     ConsensusItem,
     Review,
     Status,
 )
+from fidelis.reviews.scores import criterion_decisions, item_result
 
 PRIORITY_COUNT = 5
 
@@ -123,24 +122,6 @@ class TeamDashboard:
     @property
     def changed_items(self) -> list[ItemRow]:
         return [i for i in self.items if i.newly_met or i.lost]
-
-
-def _decisions(review_ids) -> dict[int, dict[int, dict[str, CriterionDecision]]]:
-    """{review id: {item number: {letter: decision}}} of the agreed criteria."""
-    result: dict[int, dict[int, dict[str, CriterionDecision]]] = {}
-    for review_id, number, letter, status, sources in ConsensusCriterion.objects.filter(
-        consensus__review_id__in=review_ids
-    ).values_list(
-        "consensus__review_id",
-        "consensus__item__number",
-        "criterion__letter",
-        "status",
-        "sources",
-    ):
-        result.setdefault(review_id, {}).setdefault(number, {})[letter] = CriterionDecision(
-            status or None, frozenset(sources or [])
-        )
-    return result
 
 
 def _team_reviews(team) -> list[Review]:
@@ -238,7 +219,7 @@ def team_dashboard(user, team, head: TeamHead | None = None) -> TeamDashboard:
     ).values_list("review_id", "item__number", "score", "anchor_level"):
         scores.setdefault(review_id, {})[number] = score
         anchors.setdefault(review_id, {})[number] = level
-    decisions = _decisions([latest.pk] + ([previous.pk] if previous else []))
+    decisions = criterion_decisions([latest.pk] + ([previous.pk] if previous else []))
 
     benchmark = benchmarks.get(latest.timepoint_id)
     n_teams = benchmark.n_teams if benchmark else 0
@@ -259,14 +240,14 @@ def team_dashboard(user, team, head: TeamHead | None = None) -> TeamDashboard:
 
     items = []
     for item_def in scale.items:
-        result = _score(
+        result = item_result(
             item_def,
             decisions.get(latest.pk, {}).get(item_def.number),
             anchors.get(latest.pk, {}).get(item_def.number),
         )
         newly, lost = (), ()
         if previous is not None and item_def.rule.kind != "anchors":
-            before = _score(
+            before = item_result(
                 item_def,
                 decisions.get(previous.pk, {}).get(item_def.number),
                 anchors.get(previous.pk, {}).get(item_def.number),
@@ -351,16 +332,6 @@ def team_dashboard(user, team, head: TeamHead | None = None) -> TeamDashboard:
         items_top_quarter=sum(1 for i in items if i.place == TOP_QUARTER) if shown else None,
     )
     return dashboard
-
-
-def _score(item_def, decisions, anchor_level):
-    if item_def.rule.kind == "anchors":
-        return score_item(
-            item_def,
-            decisions or {},
-            anchor_level=anchor_level if anchor_level in (item_def.rule.anchors or {}) else None,
-        )
-    return score_item(item_def, decisions or {})
 
 
 # ------------------------------------------------------------------------------------------

@@ -74,36 +74,55 @@ def ranking_rows(review: Review, record: dict) -> list[AgreedScore]:
     ]
 
 
+def criterion_decisions(
+    review_ids, numbers=None
+) -> dict[int, dict[int, dict[str, CriterionDecision]]]:
+    """{review id: {item number: {letter: decision}}} of the reviews' agreed criteria, for
+    the items `numbers` (every item if None), in one query."""
+    found = ConsensusCriterion.objects.filter(consensus__review_id__in=list(review_ids))
+    if numbers is not None:
+        found = found.filter(consensus__item__number__in=set(numbers))
+    result: dict[int, dict[int, dict[str, CriterionDecision]]] = {}
+    for review_id, number, letter, status, sources in found.values_list(
+        "consensus__review_id",
+        "consensus__item__number",
+        "criterion__letter",
+        "status",
+        "sources",
+    ):
+        result.setdefault(review_id, {}).setdefault(number, {})[letter] = CriterionDecision(
+            status or None, frozenset(sources or [])
+        )
+    return result
+
+
+def item_result(item, decisions, anchor_level) -> ItemScore:
+    """One item's ItemScore from its agreed criteria (and level, for an item scored by
+    choosing one; a level the item does not define counts as none)."""
+    if item.rule.kind == "anchors":
+        return score_item(
+            item,
+            decisions or {},
+            anchor_level=anchor_level if anchor_level in (item.rule.anchors or {}) else None,
+        )
+    return score_item(item, decisions or {})
+
+
 def item_results(review: Review, numbers=None) -> dict[int, ItemScore]:
     """{item number: ItemScore} of the review's agreed criteria, for the items `numbers`
     (every item if None): each criterion's effective status after the scale's rules, the
     score, and what would raise it."""
     scale = review.scale.definition
     wanted = {i.number for i in scale.items} if numbers is None else set(numbers)
-    decisions: dict[int, dict[str, CriterionDecision]] = {}
-    for number, letter, status, sources in ConsensusCriterion.objects.filter(
-        consensus__review=review, consensus__item__number__in=wanted
-    ).values_list("consensus__item__number", "criterion__letter", "status", "sources"):
-        decisions.setdefault(number, {})[letter] = CriterionDecision(
-            status or None, frozenset(sources or [])
-        )
+    decisions = criterion_decisions([review.pk], wanted).get(review.pk, {})
     anchors = dict(
         review.consensus.filter(item__number__in=wanted).values_list("item__number", "anchor_level")
     )
-    results = {}
-    for item in scale.items:
-        if item.number not in wanted:
-            continue
-        if item.rule.kind == "anchors":
-            level = anchors.get(item.number)
-            results[item.number] = score_item(
-                item,
-                decisions.get(item.number, {}),
-                anchor_level=level if level in (item.rule.anchors or {}) else None,
-            )
-        else:
-            results[item.number] = score_item(item, decisions.get(item.number, {}))
-    return results
+    return {
+        item.number: item_result(item, decisions.get(item.number), anchors.get(item.number))
+        for item in scale.items
+        if item.number in wanted
+    }
 
 
 def earlier_review(review: Review) -> Review | None:
