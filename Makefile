@@ -43,8 +43,8 @@ static: install-npm
 test: system-test install lint migrations-check pytest browser
 
 lint:
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check --no-cache .
+	$(VENV)/bin/ruff format --check --no-cache .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) scripts/lint_views.py
 

@@ -13,6 +13,9 @@ from fidelis.improvement.models import ActionStatus, GroupRole, Meets, Outcome
 REASON_HELP = (
     "The plan is signed off: say why this changes. The reason is kept in the plan's history."
 )
+DUE_DATE_REASON_HELP = (
+    "The plan is signed off: a new due date needs a reason, kept in the plan's history."
+)
 
 
 class StartPlanForm(Form):
@@ -193,9 +196,7 @@ class ActionForm(Form):
         if not plan.is_signed_off or action is None:
             del self.fields["reason"]
         else:
-            self.fields["reason"].help_text = (
-                "The plan is signed off: a new due date needs a reason, kept in the plan's history."
-            )
+            self.fields["reason"].help_text = DUE_DATE_REASON_HELP
 
 
 class ProgressForm(Form):
