@@ -55,6 +55,14 @@ def settings_for(programme) -> PlanSettings:
     return found or PlanSettings(programme=programme)
 
 
+def quiet_before(settings: PlanSettings, today: datetime.date) -> datetime.datetime:
+    """A signed-off plan last changed before this moment has gone quiet: the start of the
+    day, in the programme's time zone, that the programme's stalled period began. One
+    moment compared with a column, so that a query over every plan reads no dates."""
+    day = today - datetime.timedelta(weeks=settings.stalled_after_weeks)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def _touch(plan: Plan) -> None:
     plan.updated_at = timezone.now()
     Plan.objects.filter(pk=plan.pk).update(updated_at=plan.updated_at)

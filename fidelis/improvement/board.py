@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
 from fidelis.improvement import access
-from fidelis.improvement.actions import settings_for
+from fidelis.improvement.actions import quiet_before, settings_for
 from fidelis.improvement.models import (
     ADVISED_GOALS,
     Action,
@@ -113,8 +113,9 @@ def plan_board(plan: Plan, today: datetime.date | None = None) -> Board:
         "work or share it, because staff time is what stalls plans most."
         for owner, month, hours in over_threshold(by_owner, settings.monthly_hours_warning)
     ]
-    stalled_since = today - datetime.timedelta(weeks=settings.stalled_after_weeks)
-    stalled = plan.status == PlanStatus.SIGNED_OFF and plan.updated_at.date() < stalled_since
+    stalled = plan.status == PlanStatus.SIGNED_OFF and plan.updated_at < quiet_before(
+        settings, today
+    )
     return Board(
         plan=plan,
         goals=views,

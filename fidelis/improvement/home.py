@@ -6,9 +6,10 @@ import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from fidelis.improvement import access
-from fidelis.improvement.actions import settings_for
+from fidelis.improvement.actions import quiet_before, settings_for
 from fidelis.improvement.loop import next_review
 from fidelis.improvement.models import Plan, PlanStatus
 from fidelis.pages import HomePage, Link
@@ -115,11 +116,10 @@ def _plans_to_close(section) -> None:
 
 def _quiet_plans(section, today) -> None:
     """Signed-off plans with no update for the programme's stalled period."""
-    settings = settings_for(section.programme)
-    since = today - datetime.timedelta(weeks=settings.stalled_after_weeks)
+    quiet = quiet_before(settings_for(section.programme), today)
     teams = [m.team_id for m in section.memberships if m.team_id]
     organisations = [m.organisation_id for m in section.memberships if m.organisation_id]
-    plans = Plan.objects.filter(status=PlanStatus.SIGNED_OFF, updated_at__date__lt=since)
+    plans = Plan.objects.filter(status=PlanStatus.SIGNED_OFF, updated_at__lt=quiet)
     if teams:
         plans = plans.filter(team_id__in=teams)
     elif organisations:
@@ -127,11 +127,11 @@ def _quiet_plans(section, today) -> None:
     else:
         return
     for plan in plans.select_related("team"):
+        changed = timezone.localdate(plan.updated_at)
         section.next_steps.append(
             Link(
-                f"No update for {(today - plan.updated_at.date()).days // 7} weeks: "
-                f"{plan.team.name}'s plan",
+                f"No update for {(today - changed).days // 7} weeks: {plan.team.name}'s plan",
                 plan.get_absolute_url(),
-                f"Last changed {plan.updated_at:%-d %B %Y}.",
+                f"Last changed {changed:%-d %B %Y}.",
             )
         )

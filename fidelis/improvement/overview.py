@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from fidelis.improvement.actions import settings_for
-from fidelis.improvement.models import OPEN_STATUSES, ActionStatus, Plan, PlanStatus
+from fidelis.improvement.models import OPEN_STATUSES, Action, ActionStatus, Plan, PlanStatus
 
 FILTERS = {
     "all": "Every team",
@@ -49,33 +48,32 @@ class Row:
         return found
 
 
-def _current(today, programme):
-    """The filter on a plan in progress that needs attention, and the stalled cut-off."""
-    weeks = settings_for(programme).stalled_after_weeks
-    since = today - datetime.timedelta(weeks=weeks)
-    open_actions = Q(goals__actions__status__in=sorted(OPEN_STATUSES))
-    return since, open_actions
-
-
-def teams_needing_attention(teams, programme, today):
-    since, _ = _current(today, programme)
-    in_progress = Plan.objects.filter(team=OuterRef("pk")).exclude(status=PlanStatus.CLOSED)
-    attention = in_progress.filter(
+def teams_needing_attention(teams, today: datetime.date, quiet: datetime.datetime):
+    """The teams with no plan in progress, or whose plan awaits sign-off, was sent back,
+    has gone quiet, or has an overdue or blocked action. Two subqueries that do not depend
+    on the team, so the database reads each once rather than once per team; a plan's
+    actions are looked up through its goals and the first one found is enough."""
+    in_progress = Plan.objects.exclude(status=PlanStatus.CLOSED)
+    overdue_or_blocked = Action.objects.filter(
+        Q(status__in=sorted(OPEN_STATUSES), due_on__lt=today) | Q(status=ActionStatus.BLOCKED),
+        goal__plan=OuterRef("pk"),
+    )
+    flagged = in_progress.filter(
         Q(status=PlanStatus.AWAITING_SIGN_OFF)
         | (Q(status=PlanStatus.DRAFT) & ~Q(returned_comment=""))
-        | Q(status=PlanStatus.SIGNED_OFF, updated_at__date__lt=since)
-        | Q(
-            goals__actions__status__in=sorted(OPEN_STATUSES),
-            goals__actions__due_on__lt=today,
-        )
-        | Q(goals__actions__status=ActionStatus.BLOCKED)
+        | Q(status=PlanStatus.SIGNED_OFF, updated_at__lt=quiet)
+        | Exists(overdue_or_blocked)
     )
-    return teams.filter(Exists(attention) | ~Exists(in_progress))
+    return teams.filter(
+        Q(pk__in=flagged.values("team_id")) | ~Q(pk__in=in_progress.values("team_id"))
+    )
 
 
-def rows_for(teams: list, programme, today) -> list[Row]:
-    """One row per team of a page (a list of teams), with its plan in progress."""
-    since, open_actions = _current(today, programme)
+def rows_for(teams: list, today: datetime.date, quiet: datetime.datetime) -> list[Row]:
+    """One row per team of a page (a list of teams), with its plan in progress. `quiet`
+    is the moment before which a signed-off plan's last change means it has gone quiet
+    (`actions.quiet_before`)."""
+    open_actions = Q(goals__actions__status__in=sorted(OPEN_STATUSES))
     plans = {
         plan.team_id: plan
         for plan in Plan.objects.filter(team__in=[t.pk for t in teams])
@@ -109,18 +107,17 @@ def rows_for(teams: list, programme, today) -> list[Row]:
                 open_actions=plan.n_open,
                 overdue=plan.n_overdue,
                 blocked=plan.n_blocked,
-                stalled=plan.status == PlanStatus.SIGNED_OFF and plan.updated_at.date() < since,
+                stalled=plan.status == PlanStatus.SIGNED_OFF and plan.updated_at < quiet,
             )
         )
     return rows
 
 
-def summary(teams, programme, today) -> dict[str, int]:
+def summary(teams, quiet: datetime.datetime) -> dict[str, int]:
     """Counts over every team in scope (three queries whatever the number of teams)."""
-    since, _ = _current(today, programme)
     plans = Plan.objects.filter(team__in=teams).exclude(status=PlanStatus.CLOSED)
     by_status = dict(plans.order_by().values_list("status").annotate(n=Count("pk")))
-    stalled = plans.filter(status=PlanStatus.SIGNED_OFF, updated_at__date__lt=since).count()
+    stalled = plans.filter(status=PlanStatus.SIGNED_OFF, updated_at__lt=quiet).count()
     n_teams = teams.count()
     return {
         "teams": n_teams,

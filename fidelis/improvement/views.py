@@ -497,9 +497,10 @@ def plans_overview(request, slug):
     shown = request.GET.get("show", "attention")
     if shown not in overview.FILTERS:
         shown = "attention"
+    quiet = actions.quiet_before(actions.settings_for(programme), today)
     teams = scope.teams.select_related("organisation").order_by("name", "pk")
     if shown == "attention":
-        teams = overview.teams_needing_attention(teams, programme, today)
+        teams = overview.teams_needing_attention(teams, today, quiet)
     pages = paginate(request, teams, per_page=25)
     return render(
         request,
@@ -510,8 +511,8 @@ def plans_overview(request, slug):
             "shown": shown,
             "filters": overview.FILTERS,
             "pages": pages,
-            "rows": overview.rows_for(list(pages.items), programme, today),
-            "summary": overview.summary(scope.teams, programme, today),
+            "rows": overview.rows_for(list(pages.items), today, quiet),
+            "summary": overview.summary(scope.teams, quiet),
             "can_change_settings": access.can_change_plan_settings(request.user, programme),
             "breadcrumbs": breadcrumbs(
                 ("Home", reverse("home")),

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from fidelis.improvement import access, actions
+from fidelis.improvement import access, actions, overview
 from fidelis.improvement.loop import loop_for
 from fidelis.improvement.models import Action, ActionStatus, Goal, GroupMember, Plan, PlanStatus
 from fidelis.improvement.suggest import candidates
@@ -624,6 +625,57 @@ def test_a_target_at_or_below_todays_score_is_refused(draft, users):
             by=users["manager"],
         )
     assert "target_score" in refused.value.message_dict
+
+
+def test_needing_attention_is_exactly_the_teams_whose_plan_needs_help(draft, users):
+    plan = signed_off(draft, users)  # starts today or later; every action is due later
+    settings = actions.settings_for(plan.team.organisation.programme)
+    today = datetime.date.today()
+    team = Team.objects.filter(pk=plan.team_id)
+
+    def flagged(on=today):  # the plan's quiet period is always counted back from today
+        quiet = actions.quiet_before(settings, today)
+        return overview.teams_needing_attention(team, on, quiet).exists()
+
+    assert not flagged()  # signed off, changed today, nothing overdue or blocked
+    action = Action.objects.filter(goal__plan=plan).first()
+    Action.objects.filter(goal__plan=plan).exclude(pk=action.pk).update(status=ActionStatus.DONE)
+    assert flagged(action.due_on + datetime.timedelta(days=1))  # open past its due date
+    assert not flagged(action.due_on)  # due today is not overdue
+    actions.record_progress(
+        action=action,
+        note="Waiting for a room",
+        status=ActionStatus.BLOCKED,
+        status_reason="No room until March",
+        by=users["member"],
+    )
+    assert flagged()
+    actions.record_progress(
+        action=action, note="Done", status=ActionStatus.DONE, by=users["member"]
+    )
+    assert not flagged()
+    assert not flagged(action.due_on + datetime.timedelta(days=1))  # done is never overdue
+    # Quiet: no change since the programme's quiet period began.
+    weeks = datetime.timedelta(weeks=settings.stalled_after_weeks)
+    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - weeks)
+    assert not flagged()  # changed on the first day of the period: not yet quiet
+    Plan.objects.filter(pk=plan.pk).update(
+        updated_at=timezone.now() - weeks - datetime.timedelta(days=1)
+    )
+    assert flagged()
+    # A closed plan: the team has no plan in progress, which needs attention...
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.CLOSED)
+    Action.objects.filter(goal__plan=plan).update(status=ActionStatus.BLOCKED)
+    assert flagged()
+    # ...until the next plan starts; the closed plan's blocked actions count for nothing.
+    newer = actions.start_plan(
+        team=plan.team,
+        review=plan.review,
+        chosen=[{"item": plan.goals.first().items.get().item}],
+        by=users["manager"],
+    )
+    signed_off(newer, users)
+    assert not flagged()
 
 
 def test_a_plan_sent_back_needs_attention_on_the_overview(as_user, draft, users, programme):
