@@ -153,7 +153,12 @@ def can_manage_programme(user, programme: Programme) -> bool:
 
 
 def programme_for_view(user, slug: str) -> Programme:
-    programme = Programme.objects.filter(slug=slug).first()
+    # The scale comes with the programme, without its stored text: its parsed definition
+    # is kept per version (FidelityScale.definition), so the text is read only the first
+    # time a version is parsed, not decoded again on every page.
+    programme = (
+        Programme.objects.filter(slug=slug).select_related("scale").defer("scale__data").first()
+    )
     if programme is None or not can_view_programme(user, programme):
         raise Http404("No such programme")
     return programme
