@@ -183,7 +183,8 @@ def save_goal(
     by,
 ) -> Goal:
     """Add a goal to the plan or change one. `items` are the scale's Item rows it works
-    on; `criteria` the letters to meet, by item number."""
+    on; `criteria` the letters to meet, by item number: for every linked item when given
+    (an item missing from it has none), or None to keep each linked item's criteria."""
     if plan.status == PlanStatus.CLOSED:
         raise ValidationError("This plan is closed; start the next plan to change goals.")
     check_text(
@@ -224,10 +225,9 @@ def save_goal(
                     "starts from: set a target above it."
                 }
             )
-    criteria = criteria or {}
     for item in items:
         known = {c.letter for c in item.definition.criteria}
-        unknown = sorted(set(criteria.get(item.number, [])) - known)
+        unknown = sorted(set((criteria or {}).get(item.number, [])) - known)
         if unknown:
             raise ValidationError(
                 {"criteria": f"Item {item.number} has no criterion {', '.join(unknown)}."}
@@ -257,7 +257,7 @@ def save_goal(
     goal.items.exclude(item__in=items).delete()
     for item in items:
         link, _ = GoalItem.objects.get_or_create(goal=goal, item=item)
-        wanted = sorted(set(criteria.get(item.number, link.criteria if goal.pk else [])))
+        wanted = sorted(set(link.criteria if criteria is None else criteria.get(item.number, [])))
         if link.criteria != wanted:
             link.criteria = wanted
             link.save(update_fields=["criteria"])

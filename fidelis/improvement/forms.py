@@ -79,12 +79,12 @@ class GoalForm(Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    # Drawn under each item's checkbox (improvement/goal.jinja), revealed when it is ticked.
     criteria = forms.MultipleChoiceField(
         label="Criteria to meet",
-        help_text="The specific criteria of the linked items the goal aims to meet. Items "
-        "you link now show their criteria here once the goal is saved.",
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={"invalid_choice": "Choose criteria from the linked items' lists."},
     )
     target_score = forms.IntegerField(
         label="Target score", required=False, help_text="The score the items should reach."
@@ -133,22 +133,39 @@ class GoalForm(Form):
         self.fields["members"].queryset = people
         self.fields["members"].label_from_instance = lambda u: u.display_name
         self.fields["lead"].label_from_instance = lambda u: u.display_name
-        linked = list(goal.items.select_related("item").order_by("item__number")) if goal else []
-        if linked:
-            self.fields["criteria"].choices = [
-                (
-                    f"{link.item.number}:{c.letter}",
-                    f"Item {link.item.number} ({c.letter}): {c.text}",
-                )
-                for link in linked
-                for c in link.item.definition.criteria
+        # Every item's criteria, by item number: ticking an item shows its own.
+        self.criteria_by_item = {
+            item.number: [
+                (f"{item.number}:{c.letter}", f"({c.letter}) {c.text}") for c in item.criteria
             ]
-        else:
-            del self.fields["criteria"]
+            for item in scale.definition.items
+        }
+        self.fields["criteria"].choices = [
+            choice for choices in self.criteria_by_item.values() for choice in choices
+        ]
         if not plan.is_signed_off:
             del self.fields["reason"]
 
+    def item_choices(self) -> list[dict]:
+        """The items to tick, each with its criteria to reveal, as the checkboxes take them."""
+        linked = {str(v) for v in (self["items"].value() or [])}
+        ticked = {str(v) for v in (self["criteria"].value() or [])}
+        return [
+            {
+                "value": str(item.pk),
+                "text": f"Item {item.number}: {item.title}",
+                "checked": str(item.pk) in linked,
+                "criteria": [
+                    {"value": value, "text": text, "checked": value in ticked}
+                    for value, text in self.criteria_by_item.get(item.number, [])
+                ],
+            }
+            for item in self.fields["items"].queryset
+        ]
+
     def clean_criteria(self) -> dict[int, list[str]]:
+        """The letters ticked, by item number. Those under an item left unticked are
+        ignored with it (save_goal keeps the linked items' criteria only)."""
         chosen: dict[int, list[str]] = {}
         for value in self.cleaned_data.get("criteria", []):
             number, letter = value.split(":", 1)

@@ -213,7 +213,7 @@ def _goal_form(request, plan, goal):
                 goal=goal,
                 title=data["title"],
                 items=list(data["items"]),
-                criteria=data.get("criteria") if "criteria" in form.fields else None,
+                criteria=data["criteria"],
                 target_score=data["target_score"],
                 success=data["success"],
                 measure=data["measure"],
@@ -238,13 +238,13 @@ def _goal_form(request, plan, goal):
             "most: teams with fewer goals got more of them done, because staff time was the "
             "main barrier."
             if count >= ADVISED_GOALS
-            else "Link the goal to the fidelity items it works on and say what success looks "
-            "like. After saving, choose the criteria it aims to meet."
+            else "Link the goal to the fidelity items it works on, tick the criteria it aims "
+            "to meet and say what success looks like."
         )
     )
     return render(
         request,
-        "form_page.jinja",
+        "improvement/goal.jinja",
         {
             "form": form,
             "errors": error_list(form),

@@ -280,6 +280,67 @@ def test_only_the_organisations_sponsor_signs_off(persona, status, as_user, draf
     assert Plan.objects.get(pk=draft.pk).status == expected
 
 
+def goal_post(goal, **changes):
+    """The goal form's fields as the page sends them, for `goal`, with `changes`."""
+    data = {
+        "title": goal.title,
+        "items": [str(link.item_id) for link in goal.items.all()],
+        "criteria": [f"{link.item.number}:{c}" for link in goal.items.all() for c in link.criteria],
+        "target_score": goal.target_score or "",
+        "success": goal.success,
+        "measure": goal.measure,
+        "lead": "",
+        "meets": "",
+        "reports_to": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_new_goal_takes_the_criteria_ticked_under_its_items(as_user, draft):
+    scale = draft.team.organisation.programme.scale
+    items = {i.number: i for i in scale.items.all()}
+    taken = {link.item.number for goal in draft.goals.all() for link in goal.items.all()}
+    number = next(n for n in sorted(items) if n not in taken)
+    letters = items[number].definition.letters
+    url = reverse("plan_goal_new", args=[draft.pk])
+    page = as_user("manager").get(url).content.decode()
+    # Every item's criteria are on the page, under the item, before the goal is saved.
+    assert f'value="{number}:{letters[0]}"' in page and "nhsuk-checkboxes__conditional" in page
+    other = next(n for n in sorted(items) if n not in taken and n != number)
+    response = as_user("manager").post(
+        url,
+        {
+            "title": "Assess within the hour",
+            "items": [str(items[number].pk)],
+            # The second is under an item left unticked: it goes with that item.
+            "criteria": [f"{number}:{letters[0]}", f"{other}:{letters[0]}"],
+            "target_score": "",
+        },
+    )
+    assert response.status_code == 302
+    goal = draft.goals.get(title="Assess within the hour")
+    assert [(link.item.number, link.criteria) for link in goal.items.all()] == [
+        (number, [letters[0]])
+    ]
+
+
+def test_unticking_an_items_criteria_clears_them_and_a_made_up_one_is_refused(as_user, draft):
+    goal = draft.goals.first()
+    link = goal.items.select_related("item").get()
+    assert link.criteria, "the demo goal starts from the criteria not met"
+    url = reverse("plan_goal_edit", args=[goal.pk])
+    response = as_user("manager").post(url, goal_post(goal, criteria=[f"{link.item.number}:zz"]))
+    assert response.status_code == 400
+    assert "Choose criteria from the linked items" in page_text(response)
+    link.refresh_from_db()
+    assert link.criteria  # nothing changed
+    response = as_user("manager").post(url, goal_post(goal, criteria=[]))
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.criteria == []
+
+
 def test_an_action_without_an_owner_is_refused_on_the_page_and_what_was_typed_kept(as_user, draft):
     goal = draft.goals.first()
     response = as_user("manager").post(
