@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from fidelis.improvement import access
 from fidelis.improvement.actions import quiet_before, settings_for
@@ -44,6 +45,32 @@ class Board:
     too_many_goals: bool
     today: datetime.date
     overdue: int = 0
+
+    @property
+    def gaps(self) -> list[tuple[int, Goal, list[str]]]:
+        """Goals (numbered as shown) that do not yet say what success looks like, how
+        progress is measured or who leads the working group. A plan may go to sign-off
+        without them; the team is reminded and the sponsor told."""
+        found = []
+        for number, view in enumerate(self.goals, start=1):
+            goal = view.goal
+            missing = [
+                words
+                for words, given in (
+                    ("what success looks like", goal.success),
+                    ("how progress is measured", goal.measure),
+                    ("who leads the working group", goal.lead_id),
+                )
+                if not given
+            ]
+            if missing:
+                found.append((number, goal, missing))
+        return found
+
+    @property
+    def quiet_weeks(self) -> int:
+        """Whole weeks since the plan last changed, by the programme's calendar."""
+        return (self.today - timezone.localdate(self.plan.updated_at)).days // 7
 
     @property
     def total_hours(self) -> Decimal:

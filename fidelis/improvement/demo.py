@@ -322,6 +322,20 @@ def build_demo(build: Build) -> None:
     if review is not None:
         workers = people(corran, Role.TEAM_MANAGER) or people(corran, Role.TEAM_MEMBER)
         plan = _start(corran, review, 3, personas["facilitator"], None)
+        goals = list(plan.goals.order_by("order").prefetch_related("items__item"))
+        # Two goals filled in; the third still lacks a measure and a lead, which the
+        # sponsor is told of when deciding.
+        for goal in goals[:2]:
+            number = goal.items.all()[0].item.number
+            Goal.objects.filter(pk=goal.pk).update(
+                success=f"The team meets the criteria of item {number} it is missing.",
+                measure="Checked against the criteria at each monthly group meeting.",
+                lead=workers[0],
+            )
+        if len(goals) > 2:
+            Goal.objects.filter(pk=goals[2].pk).update(
+                success="People's own words shape their care plans."
+            )
         for goal in plan.goals.all():
             actions.save_action(
                 goal=goal,

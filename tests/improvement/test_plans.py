@@ -341,6 +341,34 @@ def test_unticking_an_items_criteria_clears_them_and_a_made_up_one_is_refused(as
     assert link.criteria == []
 
 
+def test_goals_missing_success_measure_or_lead_are_named_to_the_team_and_the_sponsor(
+    as_user, draft, users
+):
+    first, second = list(draft.goals.order_by("order"))[:2]
+    for goal in (first, second):
+        add_action(goal, users["member"])
+    first.success, first.measure, first.lead = (
+        "All within the hour",
+        "Weekly audit",
+        users["manager"],
+    )
+    first.save()
+    url = draft.get_absolute_url()
+    text = page_text(as_user("manager").get(url))
+    assert "Not filled in yet" in text
+    assert f"2. {second.title} : what success looks like, how progress is measured, who leads" in (
+        text  # the title links to the goal's form
+    )
+    assert f"1. {first.title}:" not in text
+    assert "Not filled in yet" not in page_text(as_user("member").get(url))
+    actions.submit(plan=draft, by=users["manager"])  # the gaps do not stop it
+    sign_off = page_text(as_user("sponsor").get(reverse("plan_sign_off", args=[draft.pk])))
+    assert f"2. {second.title}: what success looks like" in sign_off
+    second.success, second.measure, second.lead = "Fewer", "Monthly count", users["member"]
+    second.save()
+    assert "Not filled in yet" not in page_text(as_user("sponsor").get(url))
+
+
 def test_an_action_without_an_owner_is_refused_on_the_page_and_what_was_typed_kept(as_user, draft):
     goal = draft.goals.first()
     response = as_user("manager").post(
