@@ -6,11 +6,14 @@ import re
 from decimal import Decimal
 
 import pytest
+import weasyprint
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from fidelis import pdf
 from fidelis.improvement import access, actions, overview
+from fidelis.improvement.board import plan_board
 from fidelis.improvement.loop import loop_for
 from fidelis.improvement.models import Action, ActionStatus, Goal, GroupMember, Plan, PlanStatus
 from fidelis.improvement.suggest import candidates
@@ -581,6 +584,16 @@ def test_the_one_page_plan_is_a_pdf_for_those_who_see_the_plan(as_user, ashby):
     response = as_user("member").get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert as_user("reviewer").get(url).status_code == 404
+
+
+def test_the_demos_fullest_plan_fits_one_landscape_sheet(ashby):
+    plan = demo_plan_with_a_next_review(ashby)
+    board = plan_board(plan)
+    assert len(board.goals) >= 4 and sum(len(v.actions) for v in board.goals) >= 8
+    html = pdf.render_html("improvement/plan_pdf.jinja", {"plan": plan, "board": board})
+    pages = weasyprint.HTML(string=html).render().pages
+    assert len(pages) == 1
+    assert pages[0].width > pages[0].height  # A4 across, for a noticeboard
 
 
 def test_the_actions_export_holds_every_action_of_the_plan(as_user, ashby):
