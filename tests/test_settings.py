@@ -98,3 +98,17 @@ def test_signed_in_pages_and_reports_are_never_stored(as_user):
 
 def test_public_pages_may_be_cached_as_usual(client, db):
     assert "no-store" not in client.get("/about/").get("Cache-Control", "")
+
+
+def test_a_new_data_directory_is_made_for_its_database(tmp_path):
+    data_dir = tmp_path / "not" / "there" / "yet"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "fidelis", "migrate", "-v0"],
+        env={**env, "FIDELIS_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (data_dir / "fidelis.sqlite3").is_file()
