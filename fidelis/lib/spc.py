@@ -78,8 +78,11 @@ nothing); ``fix_after`` must be a whole number of at least 12. Anything else rai
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -101,7 +104,9 @@ __all__ = [
     "Group",
     "Point",
     "assurance",
+    "parse_period",
     "point_type",
+    "read_series_csv",
     "shift_ends",
     "special_causes",
     "trend_ends",
@@ -546,3 +551,83 @@ def xmr_chart(
             direction,
         ),
     )
+
+
+# Reading a series from a CSV file -------------------------------------------------------
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+def parse_period(text: str) -> Period:
+    """A period as written in a file: an integer (``7``), a month (``2025-04``, kept as
+    that text, which sorts in time order) or a day (``2025-04-30``, a date). Raises
+    ValueError saying which forms are allowed."""
+    text = text.strip()
+    if _INTEGER.match(text):
+        return int(text)
+    month = _MONTH.match(text)
+    if month:
+        if not 1 <= int(month.group(2)) <= 12:
+            raise ValueError(f"{text!r} is not a month: the month is from 01 to 12")
+        return text
+    if _DAY.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date") from None
+    raise ValueError(
+        f"{text!r} is not a period: write an integer (7), a month (2025-04) or a day (2025-04-30)"
+    )
+
+
+def _period_form(period: Period) -> str:
+    if isinstance(period, int):
+        return "an integer"
+    return "a month" if isinstance(period, str) else "a day"
+
+
+def read_series_csv(text: str) -> list[tuple[Period, float]]:
+    """The ``(period, value)`` pairs of a CSV file with the columns ``period,value`` (a
+    header row naming them, in either order; other columns are ignored). Every period is
+    written the same way (see ``parse_period``) and periods rise row by row. Raises
+    ValueError naming the line of the first problem."""
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, None)
+    names = [name.strip().lower() for name in header or []]
+    if "period" not in names or "value" not in names:
+        raise ValueError("line 1: the first row must name the columns period and value")
+    at_period, at_value = names.index("period"), names.index("value")
+    series: list[tuple[Period, float]] = []
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        if len(row) <= max(at_period, at_value):
+            raise ValueError(f"line {line}: expected a period and a value")
+        try:
+            period = parse_period(row[at_period])
+        except ValueError as error:
+            raise ValueError(f"line {line}: {error}") from None
+        try:
+            value = float(row[at_value].strip())
+        except ValueError:
+            raise ValueError(f"line {line}: {row[at_value].strip()!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError(f"line {line}: the value must be a finite number")
+        if series:
+            before = series[-1][0]
+            if type(period) is not type(before):
+                raise ValueError(
+                    f"line {line}: the period is {_period_form(period)}, but the rows "
+                    f"before give {_period_form(before)}: write every period the same way"
+                )
+            if period <= before:
+                raise ValueError(
+                    f"line {line}: period {row[at_period].strip()} does not come after the "
+                    "one before: list periods in order, each once"
+                )
+        series.append((period, value))
+    if len(series) < MIN_POINTS:
+        raise ValueError(f"the file has {len(series)} data rows: a chart needs at least 2")
+    return series

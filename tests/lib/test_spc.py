@@ -17,7 +17,9 @@ from fidelis.lib.spc import (
     OUTLIER_FACTOR,
     SHORT_GROUP_THRESHOLD,
     assurance,
+    parse_period,
     point_type,
+    read_series_csv,
     shift_ends,
     special_causes,
     trend_ends,
@@ -841,3 +843,47 @@ def test_to_dict_keeps_integer_periods_as_integers():
     assert [p["period"] for p in data["points"]] == [2023, 2024]
     assert data["groups"][0]["start"] == 2023
     assert data["assurance"] is None
+
+
+# Reading a series from CSV ---------------------------------------------------------------
+
+
+def test_periods_are_integers_months_or_days():
+    assert parse_period(" 7 ") == 7
+    assert parse_period("2025-04") == "2025-04"
+    assert parse_period("2025-04-30") == dt.date(2025, 4, 30)
+    for bad, words in [
+        ("2025-13", "not a month"),
+        ("2025-02-30", "not a date"),
+        ("April", "not a period"),
+        ("", "not a period"),
+    ]:
+        with pytest.raises(ValueError, match=words):
+            parse_period(bad)
+
+
+def test_a_csv_series_is_read_in_any_column_order_skipping_blank_lines():
+    text = "value,period,note\n3.5,2025-01,first\n\n4,2025-02,\n"
+    assert read_series_csv(text) == [("2025-01", 3.5), ("2025-02", 4.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("when,value\n1,2\n2,3\n", "line 1: the first row must name the columns period"),
+        ("", "line 1: the first row must name"),
+        ("period,value\n1,2\n2,x\n", "line 3: 'x' is not a number"),
+        ("period,value\n1,2\n2,nan\n", "line 3: the value must be a finite number"),
+        ("period,value\n1,2\n2\n", "line 3: expected a period and a value"),
+        ("period,value\n1,2\n1,3\n", "line 3: period 1 does not come after"),
+        ("period,value\n2,2\n1,3\n", "line 3: period 1 does not come after"),
+        ("period,value\n2025-01,2\n2025-02-01,3\n", "line 3: the period is a day, but"),
+        ("period,value\n1,2\n2025-02,3\n", "line 3: the period is a month, but"),
+        ("period,value\nsoon,2\n", "line 2: 'soon' is not a period"),
+        ("period,value\n1,2\n", "the file has 1 data rows: a chart needs at least 2"),
+    ],
+)
+def test_a_malformed_csv_is_refused_with_the_line_of_its_first_problem(text, message):
+    with pytest.raises(ValueError) as refused:
+        read_series_csv(text)
+    assert str(refused.value).startswith(message) or message in str(refused.value)
