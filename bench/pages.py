@@ -54,7 +54,12 @@ DASHBOARD_RATIO_BUDGET = 2.0
 SIZE_BUDGET = 200_000  # bytes: "under 200 KB", with 1 KB = 1,000 bytes
 # Pages held to the dashboard budget, by label.
 DASHBOARDS: frozenset[str] = frozenset(
-    {"programme dashboard", "programme dashboard, by an item", "team dashboard"}
+    {
+        "programme dashboard",
+        "programme dashboard, by an item",
+        "team dashboard",
+        "programme outcomes",
+    }
 )
 # Downloads (spreadsheets of every agreed score): their query count must not grow with the
 # programme, but their time and size do by nature (one row per review and item), so they
@@ -163,6 +168,8 @@ PAGES = (
     ("plan history", "plan_history", lambda c: [plan_of(c)]),
     ("my actions", "my_actions", lambda c: []),
     ("plans overview", "plans_overview", lambda c: [c.programme.slug]),
+    ("team measures", "team_measures", lambda c: [c.programme.slug, c.team.slug]),
+    ("programme outcomes", "programme_outcomes", lambda c: [c.programme.slug]),
     (TRIVIAL, "account_settings", lambda c: []),
 )
 

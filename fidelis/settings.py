@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "fidelis.reviews",
     "fidelis.benchmarks",
     "fidelis.improvement",
+    "fidelis.outcomes",
     # The project level: its management commands (demo, seed) compose every app, and its
     # static folder (fidelis/static, with the built front-end assets) is found as an app's.
     "fidelis.apps.FidelisConfig",
@@ -285,6 +286,7 @@ FIDELIS_NAVIGATION = [  # each takes the user and returns header links
 FIDELIS_TEAM_PANELS = [  # each takes the user and the team and returns a Panel or None
     "fidelis.benchmarks.panels.team_panel",
     "fidelis.improvement.panels.team_panel",
+    "fidelis.outcomes.panels.team_panel",
     "fidelis.reviews.panels.team_panel",
 ]
 # The demo programme and `fidelis seed`: each builder takes a fidelis.bulk.Build and adds
@@ -294,17 +296,20 @@ FIDELIS_DEMO = [
     "fidelis.reviews.demo.build_demo",
     "fidelis.benchmarks.demo.build",
     "fidelis.improvement.demo.build_demo",
+    "fidelis.outcomes.demo.build_demo",
 ]
 FIDELIS_SEED = [
     "fidelis.programmes.demo.build_seed",
     "fidelis.reviews.demo.build_seed",
     "fidelis.benchmarks.demo.build",
     "fidelis.improvement.demo.build_seed",
+    "fidelis.outcomes.demo.build_seed",
 ]
 # Told (with the programme's id, after the transaction commits) when a finalised review's
 # result is new or changed, so apps that build on results can work their figures out again.
 FIDELIS_ON_REVIEW_RESULT = ["fidelis.benchmarks.tasks.on_review_result"]
 FIDELIS_REMOVE = [
+    "fidelis.outcomes.demo.remove",
     "fidelis.improvement.demo.remove",
     "fidelis.reviews.demo.remove",
     "fidelis.programmes.demo.remove",

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("fidelis.reviews.urls")),
     path("", include("fidelis.benchmarks.urls")),
     path("", include("fidelis.improvement.urls")),
+    path("", include("fidelis.outcomes.urls")),
 ]

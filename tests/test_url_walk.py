@@ -17,6 +17,8 @@ from fidelis.demo import DEMO_SLUG, build_seed, remove_programme
 from fidelis.improvement import actions as plan_actions
 from fidelis.improvement.models import GroupMember, Plan, PlanStatus
 from fidelis.improvement.suggest import candidates
+from fidelis.outcomes.actions import add_starter_measures
+from fidelis.outcomes.models import Measure, Rebase
 from fidelis.programmes import actions as programme_actions
 from fidelis.programmes.models import Membership, Programme, Role, Team
 from fidelis.reviews.models import Review, Status
@@ -87,8 +89,23 @@ def a_plan_for(team: Team, by):
     return plan, goal, action, member
 
 
+def a_rebase_for(programme: Programme, team: Team, by) -> tuple[Measure, Rebase]:
+    """A measure of the programme and a rebase of the team's chart of it."""
+    measure = Measure.objects.filter(programme=programme).first() or (
+        add_starter_measures(programme=programme)[0]
+    )
+    rebase, _ = Rebase.objects.get_or_create(
+        measure=measure,
+        team=team,
+        period=datetime.date(2026, 1, 1),
+        defaults={"reason": "A change for the walk.", "created_by": by},
+    )
+    return measure, rebase
+
+
 def values_for(programme: Programme, *, review: Review, team: Team, person, by) -> dict:
     plan, goal, action, member = a_plan_for(team, by)
+    measure, rebase = a_rebase_for(programme, team, by)
     invitation = programme_actions.invite(
         programme=programme,
         email=f"walk-{programme.slug}@example.org",
@@ -114,6 +131,8 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         "goal_id": goal.pk,
         "action_id": action.pk,
         "member_id": member.pk,
+        "measure_id": measure.pk,
+        "rebase_id": rebase.pk,
     }
 
 
@@ -216,4 +235,6 @@ def test_the_walk_covers_every_kind_of_object():
         "goal_id",
         "action_id",
         "member_id",
+        "measure_id",
+        "rebase_id",
     }, "a new URL parameter: give the walk a value for it"

@@ -1,0 +1,120 @@
+"""Who sees which measures. Every outcomes view decides access here.
+
+Rules, in words:
+- A team's measures page is open to everyone who may open the team's page (its members
+  and manager, its facilitators, its organisation's senior sponsors, the programme lead
+  and the programme's reviewers), as its dashboard is.
+- The programme's outcomes page is for the people who have the programme dashboard: the
+  lead, reviewers and evaluators see every team (evaluators under pseudonyms only), a
+  facilitator their own teams and a senior sponsor their organisation's. Other teams
+  appear under their pseudonyms by the programme's naming rules, as on the dashboard.
+- Only the programme lead starts a team's chart again from a month (a rebase).
+Routine measures hold counts and rates about the service, never about a person.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from fidelis.benchmarks import access as benchmarks_access
+from fidelis.improvement.models import Plan
+from fidelis.outcomes.charts import Annotation
+from fidelis.outcomes.models import Measure, MeasureValue, Rebase
+from fidelis.programmes import access as programme_access
+from fidelis.programmes.models import Team
+from fidelis.reviews.models import Review, Status
+
+
+def team_for_measures(user, slug: str, team_slug: str) -> Team:
+    return programme_access.team_for_view(user, slug, team_slug)
+
+
+def can_view_measures(user, team: Team) -> bool:
+    return programme_access.can_view_team(user, team)
+
+
+def can_set_rebase(user, team: Team) -> bool:
+    return user.is_superuser or programme_access.is_lead(user, team.organisation.programme)
+
+
+def programme_for_outcomes(user, slug: str):
+    """The programme and the dashboard scope of its teams the user sees (403 without)."""
+    return benchmarks_access.programme_for_dashboard(user, slug)
+
+
+def can_view_outcomes(user, programme) -> bool:
+    return benchmarks_access.dashboard_scope(user, programme) is not None
+
+
+def row_rules(user, programme):
+    return benchmarks_access.row_rules(user, programme)
+
+
+def has_measures(programme) -> bool:
+    return Measure.objects.filter(programme=programme).exists()
+
+
+def months_with_values(team: Team) -> int:
+    return MeasureValue.objects.filter(team=team).values("period").distinct().count()
+
+
+def measures_of(programme) -> list[Measure]:
+    return list(Measure.objects.filter(programme=programme))
+
+
+def measure_for_rebase(user, team: Team, measure_id: int) -> Measure:
+    if not can_set_rebase(user, team):
+        raise PermissionDenied("Only the programme lead starts a chart again.")
+    measure = Measure.objects.filter(
+        pk=measure_id, programme_id=team.organisation.programme_id
+    ).first()
+    if measure is None:
+        raise Http404("No such measure")
+    return measure
+
+
+def rebase_for_removal(user, team: Team, rebase_id: int) -> Rebase:
+    if not can_set_rebase(user, team):
+        raise PermissionDenied("Only the programme lead starts a chart again.")
+    rebase = Rebase.objects.filter(pk=rebase_id, team=team).first()
+    if rebase is None:
+        raise Http404("No such rebase")
+    return rebase
+
+
+def values_by_measure(teams: list[Team], measures: list[Measure]) -> dict:
+    """{(team id, measure id): [MeasureValue, ...] in month order} for a page of teams."""
+    found: dict[tuple[int, int], list] = {}
+    for value in MeasureValue.objects.filter(
+        team__in=[t.pk for t in teams], measure__in=[m.pk for m in measures]
+    ).order_by("team_id", "measure_id", "period"):
+        found.setdefault((value.team_id, value.measure_id), []).append(value)
+    return found
+
+
+def rebases_by_measure(teams: list[Team]) -> dict:
+    found: dict[tuple[int, int], list] = {}
+    for rebase in Rebase.objects.filter(team__in=[t.pk for t in teams]).select_related(
+        "created_by"
+    ):
+        found.setdefault((rebase.team_id, rebase.measure_id), []).append(rebase)
+    return found
+
+
+def annotations_for(team: Team) -> list[Annotation]:
+    """The team's finalised reviews and signed-off plans, for the charts' time axis."""
+    marks = [
+        Annotation(day=visit, label=f"{label} review")
+        for visit, label in Review.objects.filter(team=team, status=Status.FINALISED)
+        .order_by("visit_date")
+        .values_list("visit_date", "timepoint__label")
+        if visit
+    ]
+    marks += [
+        Annotation(day=signed.date(), label="Plan signed off")
+        for signed in Plan.objects.filter(team=team, signed_off_at__isnull=False)
+        .order_by("signed_off_at")
+        .values_list("signed_off_at", flat=True)
+    ]
+    return sorted(marks, key=lambda a: a.day)

@@ -1,0 +1,143 @@
+"""Writes to the outcomes: the programme's starter measures, and a team's rebases."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from fidelis.outcomes.models import Direction, Measure, MeasureValue, Rebase, month_start
+from fidelis.validators import check_text
+
+#: The measures a programme starts with (the lead may add or change them): key, name, unit,
+#: direction, target, whether it is a rate, and what it means.
+STARTER_MEASURES = (
+    (
+        "assessed-4h",
+        "Referrals assessed within 4 hours",
+        "%",
+        Direction.INCREASE,
+        90.0,
+        True,
+        "Of the month's new referrals, the share seen face to face for assessment within "
+        "4 hours of the referral.",
+    ),
+    (
+        "admissions",
+        "Admissions per 100 episodes",
+        "per 100",
+        Direction.DECREASE,
+        None,
+        True,
+        "Admissions to acute beds during or within a week of a crisis episode, per 100 "
+        "episodes ending in the month.",
+    ),
+    (
+        "gatekeeping",
+        "Admissions gatekept",
+        "%",
+        Direction.INCREASE,
+        95.0,
+        True,
+        "Of the month's admissions to acute beds, the share the team assessed before the "
+        "admission.",
+    ),
+    (
+        "readmissions",
+        "Readmissions within 28 days",
+        "%",
+        Direction.DECREASE,
+        None,
+        True,
+        "Of the month's discharges from the team, the share readmitted to an acute bed "
+        "within 28 days.",
+    ),
+    (
+        "episode-length",
+        "Mean episode length",
+        "days",
+        Direction.NEUTRAL,
+        None,
+        False,
+        "The mean length, in days, of the episodes ending in the month.",
+    ),
+    (
+        "csq8",
+        "Satisfaction (CSQ-8)",
+        "points",
+        Direction.INCREASE,
+        None,
+        False,
+        "The mean Client Satisfaction Questionnaire total of the month's returns: eight "
+        "items scored 1 to 4, summed to 8 to 32.",
+    ),
+    (
+        "staff-wellbeing",
+        "Staff wellbeing",
+        "points",
+        Direction.INCREASE,
+        None,
+        False,
+        "The team's mean score on the programme's short staff wellbeing check (0 to 10).",
+    ),
+)
+
+
+def add_starter_measures(*, programme) -> list[Measure]:
+    """The starter measures for a programme that has none of them yet (kept as they are
+    where a key is already taken)."""
+    taken = set(programme.measures.values_list("key", flat=True))
+    added = [
+        Measure(
+            programme=programme,
+            key=key,
+            name=name,
+            unit=unit,
+            direction=direction,
+            target=target,
+            is_rate=is_rate,
+            description=description,
+            order=order,
+        )
+        for order, (key, name, unit, direction, target, is_rate, description) in enumerate(
+            STARTER_MEASURES
+        )
+        if key not in taken
+    ]
+    return Measure.objects.bulk_create(added)
+
+
+@transaction.atomic
+def set_rebase(*, measure: Measure, team, period: datetime.date, reason: str, by) -> Rebase:
+    """Start the team's chart of the measure again from `period`, for a reason. The month
+    must hold one of the team's values, and not be its first."""
+    check_text(limits={"reason": 1_000}, reason=reason)
+    if not (reason or "").strip():
+        raise ValidationError(
+            {
+                "reason": "Say what changed in the service from this month, for everyone "
+                "reading the chart."
+            }
+        )
+    period = month_start(period)
+    months = list(
+        MeasureValue.objects.filter(measure=measure, team=team)
+        .order_by("period")
+        .values_list("period", flat=True)
+    )
+    if period not in months:
+        raise ValidationError({"period": "Choose a month the team has a value for."})
+    if period == months[0]:
+        raise ValidationError(
+            {"period": "The chart already starts in this month: choose a later one."}
+        )
+    if Rebase.objects.filter(measure=measure, team=team, period=period).exists():
+        raise ValidationError({"period": "The chart already starts again in this month."})
+    return Rebase.objects.create(
+        measure=measure, team=team, period=period, reason=reason.strip(), created_by=by
+    )
+
+
+def remove_rebase(*, rebase: Rebase) -> None:
+    rebase.delete()

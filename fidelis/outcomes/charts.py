@@ -1,0 +1,312 @@
+"""A team's measures as XmR charts: the statistics from fidelis.lib.spc, the words that
+say what each chart shows, and one Vega-Lite chart per measure, drawn on the server."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from fidelis.charts import FONT, NHS_BLUE, NHS_MID_GREY, NHS_TEXT, render_svg
+from fidelis.lib import spc
+from fidelis.outcomes.models import Direction, Measure
+
+IMPROVEMENT_COLOUR = NHS_BLUE
+CONCERN_COLOUR = "#ed8b00"
+NEUTRAL_COLOUR = "#330072"
+COMMON_COLOUR = NHS_MID_GREY
+
+POINT_LABELS = {
+    "common_cause": "Common cause",
+    "special_cause_improvement": "Improvement",
+    "special_cause_concern": "Concern",
+    "special_cause_neutral_high": "Special cause, high",
+    "special_cause_neutral_low": "Special cause, low",
+}
+POINT_COLOURS = {
+    "common_cause": COMMON_COLOUR,
+    "special_cause_improvement": IMPROVEMENT_COLOUR,
+    "special_cause_concern": CONCERN_COLOUR,
+    "special_cause_neutral_high": NEUTRAL_COLOUR,
+    "special_cause_neutral_low": NEUTRAL_COLOUR,
+}
+RULE_WORDS = {
+    "outside_limits": "outside the process limits",
+    "trend": "part of a run of 7 rising or falling",
+    "two_in_three": "2 of 3 near a limit",
+    "shift": "part of 7 on one side of the mean",
+}
+#: The variation icon's meaning, short (a table cell) and in a sentence.
+VARIATION_WORDS = {
+    "common_cause": (
+        "Common cause",
+        "Common cause variation: the latest months move within the process limits, with no "
+        "sign of a real change.",
+    ),
+    "improvement_high": (
+        "Improving, higher",
+        "Special cause improvement: a real rise, beyond what the month-to-month variation "
+        "explains.",
+    ),
+    "improvement_low": (
+        "Improving, lower",
+        "Special cause improvement: a real fall, beyond what the month-to-month variation "
+        "explains.",
+    ),
+    "concern_high": (
+        "Concern, higher",
+        "Special cause concern: a real rise in the wrong direction; find out what changed.",
+    ),
+    "concern_low": (
+        "Concern, lower",
+        "Special cause concern: a real fall in the wrong direction; find out what changed.",
+    ),
+    "neutral_high": (
+        "Higher",
+        "Special cause: a real rise (neither direction is better for this measure).",
+    ),
+    "neutral_low": (
+        "Lower",
+        "Special cause: a real fall (neither direction is better for this measure).",
+    ),
+}
+ASSURANCE_WORDS = {
+    "consistent_pass": ("Meets the target", "The process will consistently meet the target of {}."),
+    "consistent_fail": (
+        "Misses the target",
+        "The process will consistently miss the target of {} unless something changes.",
+    ),
+    "inconsistent": (
+        "Hit and miss",
+        "The process will meet the target of {} in some months and miss it in others.",
+    ),
+}
+
+
+@dataclass
+class Annotation:
+    """A dated event shown on the time axis: a review, a plan's start."""
+
+    day: datetime.date
+    label: str
+
+
+@dataclass
+class Row:
+    period: datetime.date
+    value: float
+    text: str
+    point: spc.Point
+
+    @property
+    def label(self) -> str:
+        return POINT_LABELS[self.point.point_type]
+
+    @property
+    def rule(self) -> str:
+        return RULE_WORDS.get(self.point.special_cause or "", "")
+
+
+@dataclass
+class MeasureChart:
+    """One measure's chart for one team: None in `chart` below two months of values."""
+
+    measure: Measure
+    chart: spc.Chart | None
+    rows: list[Row] = field(default_factory=list)
+    rebases: list = field(default_factory=list)
+    svg: Markup | None = None
+
+    @property
+    def variation(self) -> tuple[str, str] | None:
+        return VARIATION_WORDS[self.chart.variation] if self.chart else None
+
+    @property
+    def assurance(self) -> tuple[str, str] | None:
+        if not self.chart or not self.chart.assurance:
+            return None
+        short, sentence = ASSURANCE_WORDS[self.chart.assurance]
+        return short, sentence.format(self.measure.format(self.measure.target))
+
+    @property
+    def latest(self) -> Row | None:
+        return self.rows[-1] if self.rows else None
+
+
+def chart_of(measure: Measure, values: list, rebases: list = ()) -> spc.Chart | None:
+    """The XmR chart of a team's values of a measure (MeasureValue rows in month order),
+    starting again at each rebase month; None below two values."""
+    if len(values) < 2:
+        return None
+    months = {v.period for v in values}
+    return spc.xmr_chart(
+        [(v.period, v.value) for v in values],
+        direction=measure.direction,
+        target=measure.target if measure.direction != Direction.NEUTRAL else None,
+        rebase=[r.period for r in rebases if r.period in months and r.period != values[0].period],
+    )
+
+
+def measure_chart(
+    measure: Measure, values: list, rebases: list, annotations: list[Annotation], *, draw=True
+) -> MeasureChart:
+    chart = chart_of(measure, values, rebases)
+    found = MeasureChart(measure=measure, chart=chart, rebases=list(rebases))
+    if chart is None:
+        return found
+    found.rows = [
+        Row(period=v.period, value=v.value, text=measure.format(v.value), point=p)
+        for v, p in zip(values, chart.points, strict=True)
+    ]
+    if draw:
+        found.svg = render_svg(spec(measure, found, annotations))
+    return found
+
+
+def spec(measure: Measure, found: MeasureChart, annotations: list[Annotation]) -> dict:
+    """The Vega-Lite definition of one XmR chart: the values as a line with each month's
+    point coloured by its type, each group's mean (solid) and process limits (dashed), the
+    target (dotted), and the annotations as labelled vertical rules."""
+    chart = found.chart
+    groups = chart.groups
+    rows = []
+    for row in found.rows:
+        group = groups[row.point.group]
+        rows.append(
+            {
+                "month": row.period.isoformat(),
+                "value": row.value,
+                "group": row.point.group,
+                "mean": group.mean,
+                "upper": group.upper_limit,
+                "lower": group.lower_limit,
+                "type": POINT_LABELS[row.point.point_type],
+            }
+        )
+    first, last = found.rows[0].period, found.rows[-1].period
+    # Labels alternate between two lines, so events close together do not overwrite.
+    marks = [
+        {"day": a.day.isoformat(), "label": a.label, "line": n % 2}
+        for n, a in enumerate(a for a in annotations if first <= a.day <= last)
+    ]
+    x = {
+        "field": "month",
+        "type": "temporal",
+        "timeUnit": "yearmonth",
+        "title": None,
+        "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": 6},
+    }
+    y_title = measure.unit if measure.unit != "%" else "Per cent"
+    present = sorted({r["type"] for r in rows}, key=list(POINT_LABELS.values()).index)
+    colours = [POINT_COLOURS[key] for key, label in POINT_LABELS.items() if label in present]
+    layers = [
+        {
+            "mark": {"type": "line", "color": NHS_MID_GREY, "strokeWidth": 1.5},
+            "encoding": {
+                "x": x,
+                "y": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": y_title,
+                    "scale": {"zero": False},
+                },
+                "detail": {"field": "group"},
+            },
+        },
+        {
+            "mark": {"type": "line", "color": NHS_TEXT, "strokeWidth": 1},
+            "encoding": {
+                "x": x,
+                "y": {"field": "mean", "type": "quantitative"},
+                "detail": {"field": "group"},
+            },
+        },
+        {
+            "mark": {"type": "line", "color": NHS_TEXT, "strokeWidth": 1, "strokeDash": [4, 3]},
+            "encoding": {
+                "x": x,
+                "y": {"field": "upper", "type": "quantitative"},
+                "detail": {"field": "group"},
+            },
+        },
+        {
+            "mark": {"type": "line", "color": NHS_TEXT, "strokeWidth": 1, "strokeDash": [4, 3]},
+            "encoding": {
+                "x": x,
+                "y": {"field": "lower", "type": "quantitative"},
+                "detail": {"field": "group"},
+            },
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 45, "opacity": 1},
+            "encoding": {
+                "x": x,
+                "y": {"field": "value", "type": "quantitative"},
+                "color": {
+                    "field": "type",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": present, "range": colours},
+                },
+            },
+        },
+    ]
+    if measure.target is not None:
+        layers.append(
+            {
+                "data": {"values": [{"target": measure.target}]},
+                "mark": {
+                    "type": "rule",
+                    "color": "#007f3b",
+                    "strokeDash": [1, 3],
+                    "strokeWidth": 2,
+                },
+                "encoding": {"y": {"field": "target", "type": "quantitative"}},
+            }
+        )
+    if marks:
+        layers += [
+            {
+                "data": {"values": marks},
+                "mark": {"type": "rule", "color": "#aeb7bd", "strokeWidth": 1},
+                "encoding": {"x": {"field": "day", "type": "temporal"}},
+            },
+            *(
+                {
+                    "data": {"values": marks},
+                    "transform": [{"filter": f"datum.line == {line}"}],
+                    "mark": {
+                        "type": "text",
+                        "align": "left",
+                        "dx": 3,
+                        "dy": -4 + 12 * line,
+                        "baseline": "bottom",
+                        "color": NHS_TEXT,
+                        "fontSize": 10,
+                        "y": 0,
+                    },
+                    "encoding": {
+                        "x": {"field": "day", "type": "temporal"},
+                        "text": {"field": "label"},
+                    },
+                }
+                for line in (0, 1)
+            ),
+        ]
+    variation = VARIATION_WORDS[chart.variation][1]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": f"{measure.name}, {first:%B %Y} to {last:%B %Y}: {variation}",
+        "width": 560,
+        "height": 220,
+        "data": {"values": rows},
+        "layer": layers,
+        "config": {
+            "font": FONT,
+            "background": "white",
+            "view": {"stroke": None},
+            "axis": {"labelColor": NHS_TEXT, "titleColor": NHS_TEXT, "labelFontSize": 11},
+            "legend": {"labelColor": NHS_TEXT, "labelFontSize": 11, "orient": "bottom"},
+        },
+    }

@@ -1,0 +1,104 @@
+"""The outcomes' part of the demo and of `fidelis seed`: the starter measures and two
+years of monthly values for every team, with real signals in some demo teams (a shift up
+after Ashby's plan, a falling trend at Corran, an outlier month at Marlpit)."""
+
+from __future__ import annotations
+
+import datetime
+
+from fidelis.bulk import Build, delete
+from fidelis.outcomes.actions import add_starter_measures
+from fidelis.outcomes.models import Measure, MeasureValue, Rebase
+from fidelis.programmes.models import Team, add_months
+
+MONTHS = 24
+#: Each starter measure's typical level and month-to-month spread, and for a rate the
+#: typical denominator (referrals, episodes, admissions, discharges in a month).
+LEVELS = {
+    "assessed-4h": (72.0, 6.0, 45),
+    "admissions": (18.0, 3.5, 40),
+    "gatekeeping": (88.0, 4.0, 25),
+    "readmissions": (9.0, 2.5, 35),
+    "episode-length": (24.0, 2.5, None),
+    "csq8": (26.5, 1.0, None),
+    "staff-wellbeing": (6.2, 0.4, None),
+}
+LIMITS = {"csq8": (8.0, 32.0), "staff-wellbeing": (0.0, 10.0)}
+
+
+def _months(today: datetime.date) -> list[datetime.date]:
+    """The 24 months up to the last full one."""
+    last = add_months(today.replace(day=1), -1)
+    return [add_months(last, -k) for k in range(MONTHS - 1, -1, -1)]
+
+
+def _value(measure: Measure, level: float, spread: float, base: int | None, rng, team, period):
+    """A value near `level`, as a rate (a whole numerator over a denominator) or a mean."""
+    if base is None:
+        low, high = LIMITS.get(measure.key, (0.0, float("inf")))
+        value = round(min(max(rng.gauss(level, spread), low), high), 1)
+        return MeasureValue(measure=measure, team=team, period=period, value=value)
+    denominator = max(5, round(rng.gauss(base, base * 0.12)))
+    share = min(max(rng.gauss(level, spread), 0.0), 100.0) / 100
+    numerator = round(share * denominator)
+    return MeasureValue(
+        measure=measure,
+        team=team,
+        period=period,
+        value=round(100 * numerator / denominator, 1),
+        numerator=numerator,
+        denominator=denominator,
+    )
+
+
+def _signals(name: str, key: str, k: int) -> tuple[float, float]:
+    """How far a demo team's level moves in month k (0 to 23) of the two years, and how
+    much its spread narrows: the signals are made to show on the charts."""
+    if name.startswith("Ashby") and key == "assessed-4h" and k >= 13:
+        return 16.0, 0.4  # a shift up, steadier, after the plan's first goal took hold
+    if name.startswith("Corran") and key == "admissions" and k >= 15:
+        return -1.4 * (k - 14), 0.15  # a steady fall, month after month
+    if name.startswith("Marlpit") and key == "readmissions" and k == MONTHS - 1:
+        return 14.0, 0.2  # one month far above the rest
+    return 0.0, 1.0
+
+
+def _values(build: Build, teams, measures, *, signals: bool) -> list[MeasureValue]:
+    rng = build.rng
+    months = _months(datetime.date.today())
+    rows = []
+    for team in teams:
+        for measure in measures:
+            level, spread, base = LEVELS.get(measure.key, (50.0, 5.0, None))
+            level += rng.uniform(-0.5, 0.5) * spread  # teams differ a little
+            for k, period in enumerate(months):
+                shift, narrow = _signals(team.name, measure.key, k) if signals else (0.0, 1.0)
+                rows.append(
+                    _value(measure, level + shift, spread * narrow, base, rng, team, period)
+                )
+    return rows
+
+
+def build_demo(build: Build) -> None:
+    measures = add_starter_measures(programme=build.programme)
+    teams = list(Team.objects.in_programme(build.programme))
+    rows = MeasureValue.objects.bulk_create(_values(build, teams, measures, signals=True))
+    build.rows["measure values"] += len(rows)
+
+
+def build_seed(build: Build) -> None:
+    """Two years of every starter measure for every team, in bulk."""
+    measures = add_starter_measures(programme=build.programme)
+    teams = list(Team.objects.in_programme(build.programme).only("pk", "name"))
+    rows = _values(build, teams, measures, signals=False)
+    MeasureValue.objects.bulk_create(rows, batch_size=5000)
+    build.rows["measure values"] += len(rows)
+
+
+def remove(programme) -> None:
+    measures = Measure.objects.filter(programme=programme)
+    delete(
+        Rebase.objects.filter(measure__in=measures),
+        MeasureValue.objects.filter(measure__in=measures),
+        measures,
+    )

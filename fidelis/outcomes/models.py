@@ -1,0 +1,105 @@
+"""Routine service measures a programme follows month by month, each team's values, and
+the periods from which a team's chart starts again. The charts themselves are worked out
+from the values when shown (fidelis.lib.spc): nothing derived is stored."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from fidelis.programmes.models import Programme, Team
+from fidelis.validators import SafeTextField
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Higher is better"
+    DECREASE = "decrease", "Lower is better"
+    NEUTRAL = "neutral", "Neither higher nor lower is better"
+
+
+class Measure(models.Model):
+    """One routine measure of the service (how fast referrals are seen, how many people are
+    admitted, how satisfied people are), defined once for the whole programme: every
+    team's values of it are read the same way. A rate is kept with its numerator and
+    denominator; its value is numerator / denominator × `rate_scale` (100 for a share in
+    per cent, or per 100 episodes)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="measures")
+    key = models.SlugField(max_length=50)
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=60, help_text="How a value reads: %, days, score.")
+    description = SafeTextField(blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    target = models.FloatField(null=True, blank=True)
+    is_rate = models.BooleanField(default=False)
+    rate_scale = models.FloatField(default=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="unique_measure_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def format(self, value: float | None) -> str:
+        """A value as people read it: one decimal place at most, with the unit."""
+        if value is None:
+            return "–"
+        text = f"{value:.1f}".rstrip("0").rstrip(".")
+        return f"{text}%" if self.unit == "%" else f"{text} {self.unit}"
+
+
+class MeasureValue(models.Model):
+    """One team's value of a measure for one month (`period` is the month's first day)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="measure_values")
+    period = models.DateField()
+    value = models.FloatField()
+    numerator = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["measure", "team", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "team", "period"], name="unique_measure_value"
+            )
+        ]
+        indexes = [models.Index(fields=["team", "measure", "period"], name="value_by_team")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.measure} {self.period:%Y-%m}: {self.value:g}"
+
+
+class Rebase(models.Model):
+    """A month from which a team's chart of a measure starts a new group with its own mean
+    and limits, after a real change to the service, with the reason the lead gave."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="rebases")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="rebases")
+    period = models.DateField()
+    reason = SafeTextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["period"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "team", "period"], name="unique_rebase")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.measure} from {self.period:%B %Y}"
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)

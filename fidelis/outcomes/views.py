@@ -1,0 +1,166 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from fidelis.forms import error_list, status_for
+from fidelis.outcomes import access, actions
+from fidelis.outcomes.charts import measure_chart
+from fidelis.outcomes.forms import RebaseForm
+from fidelis.pages import breadcrumbs, paginate
+
+
+def _team_charts(team, measures, *, draw=True):
+    values = access.values_by_measure([team], measures)
+    rebases = access.rebases_by_measure([team])
+    annotations = access.annotations_for(team) if draw else []
+    return [
+        measure_chart(
+            m,
+            values.get((team.pk, m.pk), []),
+            rebases.get((team.pk, m.pk), []),
+            annotations,
+            draw=draw,
+        )
+        for m in measures
+    ]
+
+
+@login_required
+def team_measures(request, slug, team_slug):
+    team = access.team_for_measures(request.user, slug, team_slug)
+    programme = team.organisation.programme
+    measures = access.measures_of(programme)
+    can_rebase = access.can_set_rebase(request.user, team)
+    return render(
+        request,
+        "outcomes/team.jinja",
+        {
+            "team": team,
+            "programme": programme,
+            "charts": _team_charts(team, measures),
+            "can_rebase": can_rebase,
+            "can_view_programme": access.can_view_outcomes(request.user, programme),
+            "forms": {m.pk: RebaseForm(prefix=f"m{m.pk}") for m in measures} if can_rebase else {},
+            "breadcrumbs": breadcrumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                (team.name, team.get_absolute_url()),
+                ("Measures", ""),
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rebase_new(request, slug, team_slug, measure_id):
+    team = access.team_for_measures(request.user, slug, team_slug)
+    measure = access.measure_for_rebase(request.user, team, measure_id)
+    form = RebaseForm(request.POST, prefix=f"m{measure.pk}")
+    if form.is_valid():
+        try:
+            actions.set_rebase(
+                measure=measure,
+                team=team,
+                period=form.cleaned_data["period"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{measure.name} starts again from "
+                f"{form.cleaned_data['period']:%B %Y}, with its own mean and limits.",
+            )
+            return redirect(
+                reverse("team_measures", args=[slug, team_slug]) + f"#measure-{measure.pk}"
+            )
+    return render(
+        request,
+        "outcomes/rebase.jinja",
+        {
+            "team": team,
+            "measure": measure,
+            "form": form,
+            "errors": error_list(form),
+            "cancel": reverse("team_measures", args=[slug, team_slug]),
+            "breadcrumbs": breadcrumbs(
+                ("Home", reverse("home")),
+                (team.name, team.get_absolute_url()),
+                ("Measures", reverse("team_measures", args=[slug, team_slug])),
+                ("Start again", ""),
+            ),
+        },
+        status=status_for(form),
+    )
+
+
+@login_required
+@require_POST
+def rebase_remove(request, slug, team_slug, rebase_id):
+    team = access.team_for_measures(request.user, slug, team_slug)
+    rebase = access.rebase_for_removal(request.user, team, rebase_id)
+    actions.remove_rebase(rebase=rebase)
+    messages.success(
+        request, f"{rebase.measure.name} no longer starts again in {rebase.period:%B %Y}."
+    )
+    return redirect(
+        reverse("team_measures", args=[slug, team_slug]) + f"#measure-{rebase.measure_id}"
+    )
+
+
+@login_required
+def programme_outcomes(request, slug):
+    programme, scope = access.programme_for_outcomes(request.user, slug)
+    measures = access.measures_of(programme)
+    label_field = "pseudonym" if scope.pseudonyms_only else "name"
+    teams = scope.teams.select_related("organisation").order_by(label_field, "pk")
+    pages = paginate(request, teams, per_page=25)
+    page_teams = list(pages.items)
+    values = access.values_by_measure(page_teams, measures)
+    rebases = access.rebases_by_measure(page_teams)
+    rules = access.row_rules(request.user, programme)
+    rows = []
+    for team in page_teams:
+        opens, named = rules(team.pk, team.organisation_id)
+        rows.append(
+            {
+                "label": team.name if named else team.pseudonym,
+                "href": reverse("team_measures", args=[programme.slug, team.slug])
+                if opens
+                else None,
+                "charts": [
+                    measure_chart(
+                        m,
+                        values.get((team.pk, m.pk), []),
+                        rebases.get((team.pk, m.pk), []),
+                        [],
+                        draw=False,
+                    )
+                    for m in measures
+                ],
+            }
+        )
+    latest = [c.latest.period for row in rows for c in row["charts"] if c.latest]
+    return render(
+        request,
+        "outcomes/programme.jinja",
+        {
+            "programme": programme,
+            "scope": scope,
+            "measures": measures,
+            "rows": rows,
+            "pages": pages,
+            "latest_month": max(latest, default=None),
+            "breadcrumbs": breadcrumbs(
+                ("Home", reverse("home")),
+                (programme.name, programme.get_absolute_url()),
+                ("Outcomes", ""),
+            ),
+        },
+    )
