@@ -91,8 +91,9 @@ def a_plan_for(team: Team, by):
 
 def a_rebase_for(programme: Programme, team: Team, by) -> tuple[Measure, Rebase]:
     """A measure of the programme and a rebase of the team's chart of it."""
-    measure = Measure.objects.filter(programme=programme).first() or (
-        add_starter_measures(programme=programme)[0]
+    measure = (
+        Measure.objects.filter(programme=programme).first()
+        or (add_starter_measures(programme=programme)[0])
     )
     rebase, _ = Rebase.objects.get_or_create(
         measure=measure,
