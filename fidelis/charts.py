@@ -43,6 +43,15 @@ _SVG_CACHE: dict[str, str] = {}
 _SVG_CACHE_LIMIT = 512
 
 _STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
+# What the inner elements carry that neither the page nor a screen reader uses once the
+# root is one image with one accessible name: Vega's own ARIA, event hints, default
+# opacity and the empty background and foreground paths of each group. Dropping them
+# roughly halves a chart's size.
+_INNER_NOISE = re.compile(
+    r'\s(?:aria-hidden|aria-label|aria-roledescription|role|pointer-events)="[^"]*"'
+    r'|\sopacity="1"'
+    r'|<path class="(?:background|foreground)"[^>]*/>'
+)
 _SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.S | re.I)
 
 
@@ -69,6 +78,7 @@ def clean_svg(svg: str, label: str) -> str:
     """
     svg = _SCRIPT.sub("", svg)
     svg = _STYLE_ATTR.sub(_style_to_attributes, svg)
+    svg = _INNER_NOISE.sub("", svg)
     # The root gets role="img" and the description as its accessible name; its children
     # (Vega's own aria markup) are then presentational, so a screen reader hears one clear
     # sentence, and the table beside the chart carries the figures.

@@ -86,7 +86,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from itertools import pairwise
 from numbers import Integral, Real
 from typing import Any, Literal
@@ -338,8 +337,11 @@ def assurance(
 
 
 def _mean(xs: Sequence[float]) -> float:
-    """The mean, correctly rounded (so equal values give exactly that value back)."""
-    return float(sum(map(Fraction, xs), Fraction(0)) / len(xs))
+    """The mean from an exactly rounded sum; equal values give exactly that value back."""
+    first = xs[0]
+    if all(x == first for x in xs):
+        return float(first)
+    return math.fsum(xs) / len(xs)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.http import Http404
 from fidelis.benchmarks import access as benchmarks_access
 from fidelis.improvement.models import Plan
 from fidelis.outcomes.charts import Annotation
-from fidelis.outcomes.models import Measure, MeasureValue, Rebase
+from fidelis.outcomes.models import Measure, MeasureValue, Reading, Rebase
 from fidelis.programmes import access as programme_access
 from fidelis.programmes.models import Team
 from fidelis.reviews.models import Review, Status
@@ -91,6 +91,13 @@ def values_by_measure(teams: list[Team], measures: list[Measure]) -> dict:
     ).order_by("team_id", "measure_id", "period"):
         found.setdefault((value.team_id, value.measure_id), []).append(value)
     return found
+
+
+def readings_by_measure(teams: list[Team]) -> dict:
+    """{(team id, measure id): Reading} for a page of teams."""
+    return {
+        (r.team_id, r.measure_id): r for r in Reading.objects.filter(team__in=[t.pk for t in teams])
+    }
 
 
 def rebases_by_measure(teams: list[Team]) -> dict:

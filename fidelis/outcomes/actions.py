@@ -7,7 +7,15 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from fidelis.outcomes.models import Direction, Measure, MeasureValue, Rebase, month_start
+from fidelis.outcomes.charts import chart_of
+from fidelis.outcomes.models import (
+    Direction,
+    Measure,
+    MeasureValue,
+    Reading,
+    Rebase,
+    month_start,
+)
 from fidelis.validators import check_text
 
 #: The measures a programme starts with (the lead may add or change them): key, name, unit,
@@ -108,6 +116,43 @@ def add_starter_measures(*, programme) -> list[Measure]:
     return Measure.objects.bulk_create(added)
 
 
+def refresh_readings(*, team_ids: list[int], measures: list[Measure]) -> int:
+    """Work out again the latest reading of each of these teams' charts of these measures
+    and keep it (replacing what was kept). Returns the number of readings written."""
+    by_id = {m.pk: m for m in measures}
+    points: dict[tuple[int, int], list] = {}
+    for team_id, measure_id, period, value in (
+        MeasureValue.objects.filter(team_id__in=team_ids, measure__in=measures)
+        .order_by("team_id", "measure_id", "period")
+        .values_list("team_id", "measure_id", "period", "value")
+    ):
+        points.setdefault((team_id, measure_id), []).append((period, value))
+    rebases: dict[tuple[int, int], list] = {}
+    for team_id, measure_id, period in Rebase.objects.filter(
+        team_id__in=team_ids, measure__in=measures
+    ).values_list("team_id", "measure_id", "period"):
+        rebases.setdefault((team_id, measure_id), []).append(period)
+    readings = []
+    for team_id in team_ids:
+        for measure_id, measure in by_id.items():
+            series = points.get((team_id, measure_id), [])
+            chart = chart_of(measure, series, sorted(rebases.get((team_id, measure_id), [])))
+            readings.append(
+                Reading(
+                    measure=measure,
+                    team_id=team_id,
+                    variation=chart.variation if chart else "",
+                    assurance=(chart.assurance or "") if chart else "",
+                    period=series[-1][0] if series else None,
+                    value=series[-1][1] if series else None,
+                )
+            )
+    with transaction.atomic():
+        Reading.objects.filter(team_id__in=team_ids, measure__in=measures).delete()
+        Reading.objects.bulk_create(readings, batch_size=5000)
+    return len(readings)
+
+
 @transaction.atomic
 def set_rebase(*, measure: Measure, team, period: datetime.date, reason: str, by) -> Rebase:
     """Start the team's chart of the measure again from `period`, for a reason. The month
@@ -134,10 +179,14 @@ def set_rebase(*, measure: Measure, team, period: datetime.date, reason: str, by
         )
     if Rebase.objects.filter(measure=measure, team=team, period=period).exists():
         raise ValidationError({"period": "The chart already starts again in this month."})
-    return Rebase.objects.create(
+    rebase = Rebase.objects.create(
         measure=measure, team=team, period=period, reason=reason.strip(), created_by=by
     )
+    refresh_readings(team_ids=[team.pk], measures=[measure])
+    return rebase
 
 
+@transaction.atomic
 def remove_rebase(*, rebase: Rebase) -> None:
     rebase.delete()
+    refresh_readings(team_ids=[rebase.team_id], measures=[rebase.measure])

@@ -134,24 +134,24 @@ class MeasureChart:
         return self.rows[-1] if self.rows else None
 
 
-def chart_of(measure: Measure, values: list, rebases: list = ()) -> spc.Chart | None:
-    """The XmR chart of a team's values of a measure (MeasureValue rows in month order),
+def chart_of(measure: Measure, points: list, rebase_periods=()) -> spc.Chart | None:
+    """The XmR chart of a team's (month, value) pairs of a measure, in month order,
     starting again at each rebase month; None below two values."""
-    if len(values) < 2:
+    if len(points) < 2:
         return None
-    months = {v.period for v in values}
+    months = {period for period, _ in points}
     return spc.xmr_chart(
-        [(v.period, v.value) for v in values],
+        points,
         direction=measure.direction,
         target=measure.target if measure.direction != Direction.NEUTRAL else None,
-        rebase=[r.period for r in rebases if r.period in months and r.period != values[0].period],
+        rebase=[p for p in rebase_periods if p in months and p != points[0][0]],
     )
 
 
 def measure_chart(
     measure: Measure, values: list, rebases: list, annotations: list[Annotation], *, draw=True
 ) -> MeasureChart:
-    chart = chart_of(measure, values, rebases)
+    chart = chart_of(measure, [(v.period, v.value) for v in values], [r.period for r in rebases])
     found = MeasureChart(measure=measure, chart=chart, rebases=list(rebases))
     if chart is None:
         return found
@@ -195,7 +195,7 @@ def spec(measure: Measure, found: MeasureChart, annotations: list[Annotation]) -
         "type": "temporal",
         "timeUnit": "yearmonth",
         "title": None,
-        "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": 6},
+        "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": 6, "grid": False},
     }
     y_title = measure.unit if measure.unit != "%" else "Per cent"
     present = sorted({r["type"] for r in rows}, key=list(POINT_LABELS.values()).index)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime
 
 from fidelis.bulk import Build, delete
-from fidelis.outcomes.actions import add_starter_measures
-from fidelis.outcomes.models import Measure, MeasureValue, Rebase
+from fidelis.outcomes.actions import add_starter_measures, refresh_readings
+from fidelis.outcomes.models import Measure, MeasureValue, Reading, Rebase
 from fidelis.programmes.models import Team, add_months
 
 MONTHS = 24
@@ -84,6 +84,7 @@ def build_demo(build: Build) -> None:
     teams = list(Team.objects.in_programme(build.programme))
     rows = MeasureValue.objects.bulk_create(_values(build, teams, measures, signals=True))
     build.rows["measure values"] += len(rows)
+    build.rows["readings"] += refresh_readings(team_ids=[t.pk for t in teams], measures=measures)
 
 
 def build_seed(build: Build) -> None:
@@ -93,11 +94,13 @@ def build_seed(build: Build) -> None:
     rows = _values(build, teams, measures, signals=False)
     MeasureValue.objects.bulk_create(rows, batch_size=5000)
     build.rows["measure values"] += len(rows)
+    build.rows["readings"] += refresh_readings(team_ids=[t.pk for t in teams], measures=measures)
 
 
 def remove(programme) -> None:
     measures = Measure.objects.filter(programme=programme)
     delete(
+        Reading.objects.filter(measure__in=measures),
         Rebase.objects.filter(measure__in=measures),
         MeasureValue.objects.filter(measure__in=measures),
         measures,

@@ -1,6 +1,8 @@
-"""Routine service measures a programme follows month by month, each team's values, and
-the periods from which a team's chart starts again. The charts themselves are worked out
-from the values when shown (fidelis.lib.spc): nothing derived is stored."""
+"""Routine service measures a programme follows month by month, each team's values, the
+periods from which a team's chart starts again, and each chart's latest reading. A team's
+charts are worked out from its values when shown (fidelis.lib.spc); the latest readings
+are kept so that a page of every team reads them without drawing every chart, and are
+written again whenever a team's values or rebases change (outcomes.actions)."""
 
 from __future__ import annotations
 
@@ -99,6 +101,26 @@ class Rebase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.measure} from {self.period:%B %Y}"
+
+
+class Reading(models.Model):
+    """The latest reading of one team's chart of one measure: what the variation icon and
+    the assurance icon say, and the latest month's value. Kept for the programme's page
+    of every team; written by outcomes.actions.refresh_readings from the values."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="readings")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="readings")
+    variation = models.CharField(max_length=20, blank=True)  # blank: fewer than 2 values
+    assurance = models.CharField(max_length=20, blank=True)
+    period = models.DateField(null=True, blank=True)
+    value = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["measure", "team"], name="unique_reading")]
+        indexes = [models.Index(fields=["team", "measure"], name="reading_by_team")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.measure}: {self.variation or 'no chart'}"
 
 
 def month_start(day: datetime.date) -> datetime.date:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from fidelis.forms import error_list, status_for
 from fidelis.outcomes import access, actions
-from fidelis.outcomes.charts import measure_chart
+from fidelis.outcomes.charts import ASSURANCE_WORDS, VARIATION_WORDS, measure_chart
 from fidelis.outcomes.forms import RebaseForm
 from fidelis.pages import breadcrumbs, paginate
 
@@ -114,6 +114,19 @@ def rebase_remove(request, slug, team_slug, rebase_id):
     )
 
 
+def cell(measure, reading) -> dict:
+    """One team's latest reading of one measure, in words, for the programme's table."""
+    if reading is None or not reading.variation:
+        return {"variation": "none", "text": None, "period": None}
+    return {
+        "variation": reading.variation,
+        "text": VARIATION_WORDS[reading.variation][0],
+        "value": measure.format(reading.value),
+        "period": reading.period,
+        "assurance": ASSURANCE_WORDS[reading.assurance][0] if reading.assurance else None,
+    }
+
+
 @login_required
 def programme_outcomes(request, slug):
     programme, scope = access.programme_for_outcomes(request.user, slug)
@@ -122,8 +135,7 @@ def programme_outcomes(request, slug):
     teams = scope.teams.select_related("organisation").order_by(label_field, "pk")
     pages = paginate(request, teams, per_page=25)
     page_teams = list(pages.items)
-    values = access.values_by_measure(page_teams, measures)
-    rebases = access.rebases_by_measure(page_teams)
+    readings = access.readings_by_measure(page_teams)
     rules = access.row_rules(request.user, programme)
     rows = []
     for team in page_teams:
@@ -134,19 +146,10 @@ def programme_outcomes(request, slug):
                 "href": reverse("team_measures", args=[programme.slug, team.slug])
                 if opens
                 else None,
-                "charts": [
-                    measure_chart(
-                        m,
-                        values.get((team.pk, m.pk), []),
-                        rebases.get((team.pk, m.pk), []),
-                        [],
-                        draw=False,
-                    )
-                    for m in measures
-                ],
+                "cells": [cell(m, readings.get((team.pk, m.pk))) for m in measures],
             }
         )
-    latest = [c.latest.period for row in rows for c in row["charts"] if c.latest]
+    latest = [c["period"] for row in rows for c in row["cells"] if c["period"]]
     return render(
         request,
         "outcomes/programme.jinja",

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from fidelis.outcomes import actions
 from fidelis.outcomes.charts import measure_chart
-from fidelis.outcomes.models import Measure, MeasureValue, Rebase
+from fidelis.outcomes.models import Measure, MeasureValue, Reading, Rebase
 from fidelis.programmes.models import Team
 from tests.conftest import page_text
 
@@ -154,3 +154,33 @@ def test_a_rebase_splits_the_chart_into_groups_with_their_own_limits(programme, 
 def test_the_team_page_links_to_its_measures(as_user, programme):
     page = as_user("member").get(reverse("team", args=[programme.slug, ASHBY]))
     assert measures_url(programme) in page.content.decode()
+
+
+def test_each_kept_reading_is_what_the_teams_chart_shows(programme):
+    measures = list(Measure.objects.filter(programme=programme))
+    teams = list(Team.objects.in_programme(programme))
+    readings = {(r.team_id, r.measure_id): r for r in Reading.objects.filter(team__in=teams)}
+    assert len(readings) == len(teams) * len(measures)
+    for team in teams:
+        for measure in measures:
+            values = list(MeasureValue.objects.filter(team=team, measure=measure))
+            chart = measure_chart(measure, values, [], [], draw=False).chart
+            kept = readings[(team.pk, measure.pk)]
+            assert kept.variation == chart.variation
+            assert kept.assurance == (chart.assurance or "")
+            assert (kept.period, kept.value) == (values[-1].period, values[-1].value)
+
+
+def test_a_rebase_and_its_undoing_change_the_kept_reading(programme, users):
+    ashby = Team.objects.get(slug=ASHBY)
+    measure = Measure.objects.get(programme=programme, key="assessed-4h")
+    assert Reading.objects.get(team=ashby, measure=measure).variation == "improvement_high"
+    months = list(
+        MeasureValue.objects.filter(team=ashby, measure=measure).values_list("period", flat=True)
+    )
+    rebase = actions.set_rebase(
+        measure=measure, team=ashby, period=months[13], reason="New model", by=users["lead"]
+    )
+    assert Reading.objects.get(team=ashby, measure=measure).variation == "common_cause"
+    actions.remove_rebase(rebase=rebase)
+    assert Reading.objects.get(team=ashby, measure=measure).variation == "improvement_high"
