@@ -43,7 +43,6 @@ def team_measures(request, slug, team_slug):
             "charts": _team_charts(team, measures),
             "can_rebase": can_rebase,
             "can_view_programme": access.can_view_outcomes(request.user, programme),
-            "forms": {m.pk: RebaseForm(prefix=f"m{m.pk}") for m in measures} if can_rebase else {},
             "breadcrumbs": breadcrumbs(
                 ("Home", reverse("home")),
                 (programme.name, programme.get_absolute_url()),
@@ -55,12 +54,11 @@ def team_measures(request, slug, team_slug):
 
 
 @login_required
-@require_POST
 def rebase_new(request, slug, team_slug, measure_id):
     team = access.team_for_measures(request.user, slug, team_slug)
     measure = access.measure_for_rebase(request.user, team, measure_id)
-    form = RebaseForm(request.POST, prefix=f"m{measure.pk}")
-    if form.is_valid():
+    form = RebaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             actions.set_rebase(
                 measure=measure,

@@ -41,10 +41,12 @@ class TestMeasures(SystemTest):
         page = self.sign_in("lead")
         self.visit(ASHBY)
         first = page.locator("section.fidelis-measure").first
-        first.get_by_text("Start this chart again from a month").click()
+        first.get_by_role("link", name="Start this chart again from a month").click()
+        page.wait_for_load_state()
+        self.expect_accessible(page)
         month = add_months(datetime.date.today().replace(day=1), -6)
-        first.locator("input[type=date]").fill(month.isoformat())
-        first.get_by_role("button", name="Start the chart again").click()
+        page.locator("input[type=date]").fill(month.isoformat())
+        page.get_by_role("button", name="Start the chart again").click()
         page.wait_for_load_state()
         # No reason: refused on a page of its own, the month kept.
         expect(page.locator(".nhsuk-error-summary")).to_contain_text(
