@@ -22,7 +22,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         importing = sub.add_parser("import", help="Import a file of monthly values.")
         importing.add_argument("file", help="CSV or .xlsx file, one row per team, month, measure")
-        importing.add_argument("--programme", required=True, help="The programme's slug")
+        importing.add_argument(
+            "--programme", required=True, metavar="SLUG", help="The programme's slug"
+        )
 
     def handle(self, *args, action, file, programme, verbosity=1, **options):
         found = Programme.objects.filter(slug=programme).first()
