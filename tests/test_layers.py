@@ -27,6 +27,7 @@ LAYERS = [
             "fidelis.pdf",
             "fidelis.bulk",
             "fidelis.downloads",
+            "fidelis.commandline",
             "fidelis.middleware",
         ],
     ),
@@ -36,6 +37,7 @@ LAYERS = [
     ("reviews", ["fidelis.reviews"]),
     ("benchmarks", ["fidelis.benchmarks"]),
     ("improvement", ["fidelis.improvement"]),
+    ("outcomes", ["fidelis.outcomes"]),
     ("project", ["fidelis"]),
 ]
 # Gunicorn reads fidelis/gunicorn.py before Django is set up: its worker hook imports the

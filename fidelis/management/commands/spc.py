@@ -1,20 +1,9 @@
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fidelis.commandline import read_text
 from fidelis.lib.spc import DIRECTIONS, MIN_FIX_AFTER, parse_period, read_series_csv, xmr_chart
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{path}: not a UTF-8 text file") from None
-    except OSError as error:
-        raise CommandError(f"{path}: {error.strerror}") from None
 
 
 class Command(BaseCommand):
@@ -68,7 +57,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, direction, target, rebase, fix_after, **options):
         try:
-            series = read_series_csv(_read(file))
+            series = read_series_csv(read_text(file))
         except ValueError as error:
             raise CommandError(f"{file}: {error}") from None
         try:

@@ -1,9 +1,9 @@
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from fidelis.commandline import read_bytes
 from fidelis.outcomes import importer
 from fidelis.programmes.models import Programme
 
@@ -30,12 +30,10 @@ class Command(BaseCommand):
         found = Programme.objects.filter(slug=programme).first()
         if found is None:
             raise CommandError(f"no programme {programme!r}")
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"{file}: no such file")
+        content = read_bytes(file)
         stream = getattr(self.stderr, "_out", sys.stderr)
         try:
-            rows = importer.read_rows(path)
+            rows = importer.read_rows(file, content)
             values = importer.check(
                 rows,
                 found,

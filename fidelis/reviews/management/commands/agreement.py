@@ -1,8 +1,8 @@
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fidelis.commandline import read_text
 from fidelis.lib.agreement import AgreementInputError, read_long_csv, summarise
 
 
@@ -21,12 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="CSV file with columns unit,rater,score")
 
     def handle(self, *args, file, **options):
-        try:
-            text = Path(file).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise CommandError(f"{file}: no such file") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{file}: not a UTF-8 text file") from None
+        text = read_text(file)
         try:
             ratings = read_long_csv(text)
         except AgreementInputError as error:

@@ -3,20 +3,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fidelis.commandline import read_text
 from fidelis.lib.scalefile import ScaleFileError, dump_scale, parse_scale
 from fidelis.scales.actions import ScaleVersionExists, import_scale
 from fidelis.scales.models import FidelityScale
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{path}: not a UTF-8 text file") from None
-    except OSError as error:
-        raise CommandError(f"{path}: {error.strerror}") from None
 
 
 class Command(BaseCommand):
@@ -47,7 +37,7 @@ class Command(BaseCommand):
         return getattr(self, f"_{action}")(**options)
 
     def _parse_or_exit(self, path: str):
-        text = _read(path)
+        text = read_text(path, encoding="utf-8")
         try:
             return parse_scale(text, filename=path)
         except ScaleFileError as error:
