@@ -83,13 +83,11 @@ def rebase_for_removal(user, team: Team, rebase_id: int) -> Rebase:
     return rebase
 
 
-def values_by_measure(teams: list[Team], measures: list[Measure]) -> dict:
-    """{(team id, measure id): [MeasureValue, ...] in month order} for a page of teams."""
-    found: dict[tuple[int, int], list] = {}
-    for value in MeasureValue.objects.filter(
-        team__in=[t.pk for t in teams], measure__in=[m.pk for m in measures]
-    ).order_by("team_id", "measure_id", "period"):
-        found.setdefault((value.team_id, value.measure_id), []).append(value)
+def values_by_measure(team: Team) -> dict[int, list[MeasureValue]]:
+    """The team's values, {measure id: [MeasureValue, ...] in month order}."""
+    found: dict[int, list] = {}
+    for value in MeasureValue.objects.filter(team=team).order_by("measure_id", "period"):
+        found.setdefault(value.measure_id, []).append(value)
     return found
 
 
@@ -100,12 +98,11 @@ def readings_by_measure(teams: list[Team]) -> dict:
     }
 
 
-def rebases_by_measure(teams: list[Team]) -> dict:
-    found: dict[tuple[int, int], list] = {}
-    for rebase in Rebase.objects.filter(team__in=[t.pk for t in teams]).select_related(
-        "created_by"
-    ):
-        found.setdefault((rebase.team_id, rebase.measure_id), []).append(rebase)
+def rebases_by_measure(team: Team) -> dict[int, list[Rebase]]:
+    """The team's rebases, {measure id: [Rebase, ...] in month order}."""
+    found: dict[int, list] = {}
+    for rebase in Rebase.objects.filter(team=team).select_related("created_by"):
+        found.setdefault(rebase.measure_id, []).append(rebase)
     return found
 
 

@@ -129,10 +129,6 @@ class MeasureChart:
         short, sentence = ASSURANCE_WORDS[self.chart.assurance]
         return short, sentence.format(self.measure.format(self.measure.target))
 
-    @property
-    def latest(self) -> Row | None:
-        return self.rows[-1] if self.rows else None
-
 
 def chart_of(measure: Measure, points: list, rebase_periods=()) -> spc.Chart | None:
     """The XmR chart of a team's (month, value) pairs of a measure, in month order,
@@ -149,8 +145,10 @@ def chart_of(measure: Measure, points: list, rebase_periods=()) -> spc.Chart | N
 
 
 def measure_chart(
-    measure: Measure, values: list, rebases: list, annotations: list[Annotation], *, draw=True
+    measure: Measure, values: list, rebases: list, annotations: list[Annotation]
 ) -> MeasureChart:
+    """One measure's chart for a team, drawn: its MeasureValue and Rebase rows, with the
+    team's dated events to mark."""
     chart = chart_of(measure, [(v.period, v.value) for v in values], [r.period for r in rebases])
     found = MeasureChart(measure=measure, chart=chart, rebases=list(rebases))
     if chart is None:
@@ -159,8 +157,7 @@ def measure_chart(
         Row(period=v.period, value=v.value, text=measure.format(v.value), point=p)
         for v, p in zip(values, chart.points, strict=True)
     ]
-    if draw:
-        found.svg = render_svg(spec(measure, found, annotations))
+    found.svg = render_svg(spec(measure, found, annotations))
     return found
 
 

@@ -12,19 +12,12 @@ from fidelis.outcomes.forms import RebaseForm
 from fidelis.pages import breadcrumbs, paginate
 
 
-def _team_charts(team, measures, *, draw=True):
-    values = access.values_by_measure([team], measures)
-    rebases = access.rebases_by_measure([team])
-    annotations = access.annotations_for(team) if draw else []
+def _team_charts(team, measures):
+    values = access.values_by_measure(team)
+    rebases = access.rebases_by_measure(team)
+    annotations = access.annotations_for(team)
     return [
-        measure_chart(
-            m,
-            values.get((team.pk, m.pk), []),
-            rebases.get((team.pk, m.pk), []),
-            annotations,
-            draw=draw,
-        )
-        for m in measures
+        measure_chart(m, values.get(m.pk, []), rebases.get(m.pk, []), annotations) for m in measures
     ]
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from fidelis.outcomes import actions
-from fidelis.outcomes.charts import measure_chart
+from fidelis.outcomes.charts import chart_of
 from fidelis.outcomes.models import Measure, MeasureValue, Reading, Rebase
 from fidelis.programmes.models import Team
 from tests.conftest import page_text
@@ -54,8 +54,7 @@ def test_the_charts_match_the_stored_values(programme):
     measure = Measure.objects.get(programme=programme, key="assessed-4h")
     values = list(MeasureValue.objects.filter(team=ashby, measure=measure).order_by("period"))
     assert len(values) == 24
-    found = measure_chart(measure, values, [], [], draw=False)
-    [group] = found.chart.groups
+    [group] = chart_of(measure, [(v.period, v.value) for v in values]).groups
     assert group.mean == pytest.approx(sum(v.value for v in values) / 24)
     for value in values:  # a rate is its numerator over its denominator, in per cent
         assert value.value == pytest.approx(100 * value.numerator / value.denominator, abs=0.05)
@@ -143,8 +142,8 @@ def test_a_rebase_splits_the_chart_into_groups_with_their_own_limits(programme, 
     rebase = actions.set_rebase(
         measure=measure, team=ashby, period=values[13].period, reason="New model", by=users["lead"]
     )
-    found = measure_chart(measure, values, [rebase], [], draw=False)
-    before, after = found.chart.groups
+    chart = chart_of(measure, [(v.period, v.value) for v in values], [rebase.period])
+    before, after = chart.groups
     assert before.n == 13 and after.n == 11
     assert after.mean == pytest.approx(sum(v.value for v in values[13:]) / 11)
     assert after.short  # fewer than 13 months: trial limits
@@ -163,7 +162,7 @@ def test_each_kept_reading_is_what_the_teams_chart_shows(programme):
     for team in teams:
         for measure in measures:
             values = list(MeasureValue.objects.filter(team=team, measure=measure))
-            chart = measure_chart(measure, values, [], [], draw=False).chart
+            chart = chart_of(measure, [(v.period, v.value) for v in values])
             kept = readings[(team.pk, measure.pk)]
             assert kept.variation == chart.variation
             assert kept.assurance == (chart.assurance or "")
