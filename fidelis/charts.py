@@ -39,6 +39,20 @@ def axis_label(number: int, title: str, width: int = 22) -> str:
     return "|".join(lines)
 
 
+def house_style(chart: dict, *, font_size: int = 12) -> dict:
+    """The chart with the house's look (NHS type and text colour, a white ground, the
+    legend below) and the Vega-Lite version it is written for."""
+    chart["config"] = {
+        "font": FONT,
+        "background": "white",
+        "view": {"stroke": None},
+        "axis": {"labelColor": NHS_TEXT, "titleColor": NHS_TEXT, "labelFontSize": font_size},
+        "legend": {"labelColor": NHS_TEXT, "labelFontSize": font_size, "orient": "bottom"},
+    }
+    chart["$schema"] = "https://vega.github.io/schema/vega-lite/v5.json"
+    return chart
+
+
 _SVG_CACHE: dict[str, str] = {}
 _SVG_CACHE_LIMIT = 512
 

@@ -5,21 +5,9 @@ chart has a table of the same figures beside it."""
 
 from __future__ import annotations
 
-from fidelis.charts import FONT, NHS_BLUE, NHS_TEXT, axis_label, render_svg
+from fidelis.charts import NHS_BLUE, NHS_TEXT, axis_label, house_style, render_svg
 
 PROGRAMME_GREY = "#425563"  # NHS dark grey: 7:1 against white
-
-
-def _config(chart: dict) -> dict:
-    chart["config"] = {
-        "font": FONT,
-        "background": "white",
-        "view": {"stroke": None},
-        "axis": {"labelColor": NHS_TEXT, "titleColor": NHS_TEXT, "labelFontSize": 12},
-        "legend": {"labelColor": NHS_TEXT, "labelFontSize": 12, "orient": "bottom"},
-    }
-    chart["$schema"] = "https://vega.github.io/schema/vega-lite/v5.json"
-    return chart
 
 
 def section_profile(dashboard, min_level: int, max_level: int):
@@ -85,7 +73,7 @@ def section_profile(dashboard, min_level: int, max_level: int):
             },
         ]
     return render_svg(
-        _config(
+        house_style(
             {
                 "description": (
                     "Bar chart of the team's mean item score in each section"
@@ -135,7 +123,7 @@ def path(points, min_level: int, max_level: int):
         if p.mean is not None
     )
     return render_svg(
-        _config(
+        house_style(
             {
                 "description": f"Line chart of the team's mean item score over time. {summary}.",
                 "title": {"text": "Mean item score over time", "anchor": "start"},
@@ -210,7 +198,7 @@ def totals_by_timepoint(benchmarks, min_total: int, max_total: int):
     }
     y_scale = {"domain": [min_total, max_total], "nice": False}
     return render_svg(
-        _config(
+        house_style(
             {
                 "description": "Spread of the teams' total scores at each timepoint: range, "
                 f"middle half and median. {summary}.",

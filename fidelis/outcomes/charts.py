@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from fidelis.charts import FONT, NHS_BLUE, NHS_MID_GREY, NHS_TEXT, render_svg
+from fidelis.charts import NHS_BLUE, NHS_MID_GREY, NHS_TEXT, house_style, render_svg
 from fidelis.lib import spc
 from fidelis.outcomes.models import Direction, Measure
 
@@ -292,18 +292,13 @@ def spec(measure: Measure, found: MeasureChart, annotations: list[Annotation]) -
             ),
         ]
     variation = VARIATION_WORDS[chart.variation][1]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "description": f"{measure.name}, {first:%B %Y} to {last:%B %Y}: {variation}",
-        "width": 560,
-        "height": 220,
-        "data": {"values": rows},
-        "layer": layers,
-        "config": {
-            "font": FONT,
-            "background": "white",
-            "view": {"stroke": None},
-            "axis": {"labelColor": NHS_TEXT, "titleColor": NHS_TEXT, "labelFontSize": 11},
-            "legend": {"labelColor": NHS_TEXT, "labelFontSize": 11, "orient": "bottom"},
+    return house_style(
+        {
+            "description": f"{measure.name}, {first:%B %Y} to {last:%B %Y}: {variation}",
+            "width": 560,
+            "height": 220,
+            "data": {"values": rows},
+            "layer": layers,
         },
-    }
+        font_size=11,
+    )
