@@ -29,6 +29,8 @@ def template_for(widget: forms.Widget) -> str:
         return "forms/password.jinja"
     if isinstance(widget, forms.HiddenInput):
         return "forms/hidden.jinja"
+    if isinstance(widget, forms.FileInput):
+        return "forms/file.jinja"
     return "forms/input.jinja"
 
 

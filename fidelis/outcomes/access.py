@@ -38,6 +38,35 @@ def can_set_rebase(user, team: Team) -> bool:
     return user.is_superuser or programme_access.is_lead(user, team.organisation.programme)
 
 
+def can_import_values(user, team: Team) -> bool:
+    """The lead, or the team's own manager."""
+    return programme_access.can_edit_team(user, team)
+
+
+def team_for_import(user, slug: str, team_slug: str) -> Team:
+    team = programme_access.team_for_view(user, slug, team_slug)
+    if not can_import_values(user, team):
+        raise PermissionDenied("Only the team's manager or the programme lead imports values.")
+    return team
+
+
+def can_import_for_programme(user, programme) -> bool:
+    return programme_access.is_lead(user, programme)
+
+
+def programme_for_import(user, slug: str):
+    """The programme whose values the lead imports for every team (403 for anyone else)."""
+    programme = programme_access.programme_for_view(user, slug)
+    if not can_import_for_programme(user, programme):
+        raise PermissionDenied("Only the programme lead imports values for every team.")
+    return programme
+
+
+def teams_for_template(programme):
+    """Every team in the programme, for the lead's import template."""
+    return Team.objects.in_programme(programme).order_by("name")
+
+
 def programme_for_outcomes(user, slug: str):
     """The programme and the dashboard scope of its teams the user sees (403 without)."""
     return benchmarks_access.programme_for_dashboard(user, slug)

@@ -104,11 +104,18 @@ def _number(text: str, column: str, problems: list[str], line: int) -> float | N
     return number
 
 
-def check(rows: list[dict[str, str]], programme, progress: Callable[[Iterable], Iterable] = iter):
-    """The rows as MeasureValue objects (unsaved), or ImportRefused naming every problem."""
+def check(
+    rows: list[dict[str, str]],
+    programme,
+    progress: Callable[[Iterable], Iterable] = iter,
+    only_team: Team | None = None,
+):
+    """The rows as MeasureValue objects (unsaved), or ImportRefused naming every problem.
+    With `only_team`, every row must be that team's (a team manager's import): a row
+    naming any other team, or none known, is refused without saying whether it exists."""
     measures = {m.key: m for m in Measure.objects.filter(programme=programme)}
     teams: dict[str, Team] = {}
-    for team in Team.objects.in_programme(programme):
+    for team in [only_team] if only_team else Team.objects.in_programme(programme):
         teams[team.slug.lower()] = team
         teams[team.name.lower()] = team
     problems: list[str] = []
@@ -119,7 +126,12 @@ def check(rows: list[dict[str, str]], programme, progress: Callable[[Iterable], 
             continue
         team = teams.get(row["team"].lower())
         measure = measures.get(row["measure"])
-        if team is None:
+        if team is None and only_team is not None:
+            problems.append(
+                f"line {line}: team {row['team']!r} is not {only_team.name}: this file may "
+                f"hold {only_team.name}'s values only"
+            )
+        elif team is None:
             problems.append(f"line {line}: no team {row['team']!r} in {programme.name}")
         if measure is None:
             known = ", ".join(sorted(measures)) or "none"

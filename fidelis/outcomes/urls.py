@@ -19,4 +19,22 @@ urlpatterns = [
         views.rebase_remove,
         name="measure_rebase_remove",
     ),
+    path(
+        "programmes/<slug:slug>/teams/<slug:team_slug>/measures/import/",
+        views.team_import,
+        name="team_import",
+    ),
+    path(
+        "programmes/<slug:slug>/teams/<slug:team_slug>/measures/import/template.csv",
+        views.team_import_template,
+        name="team_import_template",
+    ),
+    path(
+        "programmes/<slug:slug>/outcomes/import/", views.programme_import, name="programme_import"
+    ),
+    path(
+        "programmes/<slug:slug>/outcomes/import/template.csv",
+        views.programme_import_template,
+        name="programme_import_template",
+    ),
 ]

@@ -1,14 +1,18 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fidelis.downloads import table_response
 from fidelis.forms import error_list, status_for
-from fidelis.outcomes import access, actions
+from fidelis.outcomes import access, actions, importer
 from fidelis.outcomes.charts import ASSURANCE_WORDS, VARIATION_WORDS, measure_chart
-from fidelis.outcomes.forms import RebaseForm
+from fidelis.outcomes.forms import ImportForm, RebaseForm
 from fidelis.pages import breadcrumbs, paginate
 
 
@@ -35,6 +39,7 @@ def team_measures(request, slug, team_slug):
             "programme": programme,
             "charts": _team_charts(team, measures),
             "can_rebase": can_rebase,
+            "can_import": access.can_import_values(request.user, team),
             "can_view_programme": access.can_view_outcomes(request.user, programme),
             "breadcrumbs": breadcrumbs(
                 ("Home", reverse("home")),
@@ -151,6 +156,7 @@ def programme_outcomes(request, slug):
             "rows": rows,
             "pages": pages,
             "latest_month": max(latest, default=None),
+            "can_import": access.can_import_for_programme(request.user, programme),
             "breadcrumbs": breadcrumbs(
                 ("Home", reverse("home")),
                 (programme.name, programme.get_absolute_url()),
@@ -158,3 +164,114 @@ def programme_outcomes(request, slug):
             ),
         },
     )
+
+
+#: How many of a refused file's problems the page lists (the rest are counted).
+PROBLEMS_SHOWN = 200
+
+
+def _import_page(request, *, programme, team, done: str, template_url: str, trail):
+    """The import form for a team (its manager, or the lead) or for every team (the lead).
+    A file with any problem is refused whole: the page names each problem by line, and
+    nothing is saved."""
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = importer.read_rows(upload.name, upload.read())
+            values = importer.check(rows, programme, only_team=team)
+        except importer.ImportRefused as refused:
+            problems = refused.problems
+            form.add_error(
+                "file",
+                f"{upload.name} has {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+                ", listed below: nothing was imported. Correct the file and choose it again.",
+            )
+        else:
+            outcome = importer.save(values)
+            messages.success(
+                request,
+                f"{upload.name} imported: {outcome.created} new values, {outcome.changed} "
+                f"changed, {outcome.unchanged} already as in the file.",
+            )
+            return redirect(done)
+    return render(
+        request,
+        "outcomes/import.jinja",
+        {
+            "programme": programme,
+            "team": team,
+            "form": form,
+            "errors": error_list(form),
+            "problems": problems[:PROBLEMS_SHOWN],
+            "more_problems": max(0, len(problems) - PROBLEMS_SHOWN),
+            "measures": access.measures_of(programme),
+            "template_url": template_url,
+            "cancel": done,
+            "breadcrumbs": breadcrumbs(*trail),
+        },
+        status=status_for(form),
+    )
+
+
+@login_required
+def team_import(request, slug, team_slug):
+    team = access.team_for_import(request.user, slug, team_slug)
+    programme = team.organisation.programme
+    return _import_page(
+        request,
+        programme=programme,
+        team=team,
+        done=reverse("team_measures", args=[slug, team_slug]),
+        template_url=reverse("team_import_template", args=[slug, team_slug]),
+        trail=(
+            ("Home", reverse("home")),
+            (team.name, team.get_absolute_url()),
+            ("Measures", reverse("team_measures", args=[slug, team_slug])),
+            ("Import values", ""),
+        ),
+    )
+
+
+@login_required
+def programme_import(request, slug):
+    programme = access.programme_for_import(request.user, slug)
+    return _import_page(
+        request,
+        programme=programme,
+        team=None,
+        done=reverse("programme_outcomes", args=[slug]),
+        template_url=reverse("programme_import_template", args=[slug]),
+        trail=(
+            ("Home", reverse("home")),
+            (programme.name, programme.get_absolute_url()),
+            ("Outcomes", reverse("programme_outcomes", args=[slug])),
+            ("Import values", ""),
+        ),
+    )
+
+
+def _template(name: str, teams, measures):
+    """A file to fill in: one row per team and measure for last month, values blank."""
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).strftime(
+        "%Y-%m"
+    )
+    rows = [
+        (team.slug, last_month, measure.key, "", "", "") for team in teams for measure in measures
+    ]
+    return table_response(name, "csv", importer.COLUMNS, rows)
+
+
+@login_required
+def team_import_template(request, slug, team_slug):
+    team = access.team_for_import(request.user, slug, team_slug)
+    measures = access.measures_of(team.organisation.programme)
+    return _template(f"{team.slug}-values", [team], measures)
+
+
+@login_required
+def programme_import_template(request, slug):
+    programme = access.programme_for_import(request.user, slug)
+    measures = access.measures_of(programme)
+    return _template(f"{programme.slug}-values", access.teams_for_template(programme), measures)

@@ -4,12 +4,15 @@ line, the same file twice changing nothing, CSV and Excel alike."""
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from fidelis.outcomes import importer
 from fidelis.outcomes.models import Measure, MeasureValue, Reading
 from fidelis.programmes.models import Team
+from tests.conftest import page_text
 
 ASHBY = "ashby-crisis-resolution-team"
 HEADER = "team,period,measure,value,numerator,denominator\n"
@@ -118,3 +121,129 @@ def test_the_command_imports_or_refuses_with_file_and_line(programme, tmp_path):
     with pytest.raises(CommandError, match="no programme 'nope'"):
         call_command("measures", "import", str(good), "--programme", "nope")
     assert Measure.objects.filter(programme=programme).count() == 7
+
+
+# The import as a page: the lead for any team, a team's manager for their own team.
+
+
+def team_import_url(programme, team_slug=ASHBY):
+    return reverse("team_import", args=[programme.slug, team_slug])
+
+
+def upload(client, url, text, name="values.csv"):
+    return client.post(url, {"file": SimpleUploadedFile(name, text.encode())})
+
+
+@pytest.mark.parametrize(
+    ("persona", "team_page", "programme_page"),
+    [
+        ("lead", 200, 200),
+        ("manager", 200, 403),
+        ("member", 403, 403),
+        ("facilitator", 403, 403),
+        ("sponsor", 403, 403),
+        ("reviewer", 403, 403),
+        ("evaluator", 404, 403),
+        ("other", 404, 403),
+    ],
+)
+def test_values_are_imported_by_the_lead_and_the_teams_own_manager(
+    persona, team_page, programme_page, as_user, programme
+):
+    client = as_user(persona)
+    assert client.get(team_import_url(programme)).status_code == team_page
+    template = reverse("team_import_template", args=[programme.slug, ASHBY])
+    assert client.get(template).status_code == team_page
+    assert client.get(reverse("programme_import", args=[programme.slug])).status_code == (
+        programme_page
+    )
+    before = snapshot()
+    response = upload(client, team_import_url(programme), GOOD)
+    assert response.status_code == (302 if team_page == 200 else team_page)
+    assert (snapshot() != before) == (team_page == 200)
+
+
+def test_a_manager_imports_their_teams_file_and_sees_it_counted(as_user, programme):
+    client = as_user("manager")
+    page = client.get(team_import_url(programme))
+    text = page_text(page)
+    assert "Download a file to fill in" in text and "assessed-4h" in text
+    response = upload(client, team_import_url(programme), GOOD)
+    assert response["Location"] == reverse("team_measures", args=[programme.slug, ASHBY])
+    shown = page_text(client.get(response["Location"]))
+    assert "values.csv imported: 3 new values, 0 changed, 0 already as in the file." in shown
+    again = upload(client, team_import_url(programme), GOOD)
+    assert "0 new values, 0 changed, 3 already as in the file" in page_text(
+        client.get(again["Location"])
+    )
+
+
+def test_a_managers_file_naming_another_team_is_refused_whole_without_naming_it(as_user, programme):
+    before = snapshot()
+    other = Team.objects.in_programme(programme).exclude(slug=ASHBY).first()
+    response = upload(
+        as_user("manager"),
+        team_import_url(programme),
+        GOOD + f"{other.slug},2031-03,csq8,25,,\nnowhere,2031-03,csq8,25,,\n",
+    )
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "values.csv has 2 problems, listed below: nothing was imported." in text
+    assert f"Line 5: team '{other.slug}' is not Ashby Crisis Resolution Team" in text
+    assert "Line 6: team 'nowhere' is not Ashby Crisis Resolution Team" in text
+    assert other.name not in text
+    assert snapshot() == before
+
+
+def test_the_lead_imports_any_teams_values_from_the_programme_page(as_user, programme):
+    client = as_user("lead")
+    other = Team.objects.in_programme(programme).exclude(slug=ASHBY).first()
+    url = reverse("programme_import", args=[programme.slug])
+    response = upload(client, url, GOOD + f"{other.slug},2031-03,csq8,25,,\n")
+    assert response["Location"] == reverse("programme_outcomes", args=[programme.slug])
+    assert MeasureValue.objects.get(team=other, period="2031-03-01").value == 25
+    assert "Import monthly values for any of the teams" in page_text(
+        client.get(response["Location"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("values.txt", GOOD, "The file must be a CSV file (.csv) or an Excel workbook"),
+        ("values.csv", "", "The file chosen is empty."),
+        ("values.xlsx", "not a workbook", "not an Excel workbook (.xlsx) Fidelis can read"),
+        ("values.csv", "name,month\nx,y\n", "Line 1: the header has no column team"),
+        ("values.csv", HEADER, "The file has no rows of values"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_with_a_reason(
+    as_user, programme, name, content, message
+):
+    before = snapshot()
+    response = upload(as_user("manager"), team_import_url(programme), content, name)
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert page_text(response).startswith("Error:") or "There is a problem" in page_text(response)
+    assert snapshot() == before
+
+
+def test_no_file_chosen_is_refused_with_a_message(as_user, programme):
+    response = as_user("manager").post(team_import_url(programme), {})
+    assert response.status_code == 400
+    assert "Choose the file of monthly values to import." in page_text(response)
+
+
+def test_the_templates_hold_a_row_per_team_and_measure_for_last_month(as_user, programme):
+    measures = Measure.objects.filter(programme=programme).count()
+    team_file = as_user("manager").get(
+        reverse("team_import_template", args=[programme.slug, ASHBY])
+    )
+    assert team_file["Content-Disposition"] == f'attachment; filename="{ASHBY}-values.csv"'
+    lines = team_file.content.decode().splitlines()
+    assert lines[0] == "team,period,measure,value,numerator,denominator"
+    assert len(lines) == 1 + measures
+    assert all(line.startswith(f"{ASHBY},") for line in lines[1:])
+    whole = as_user("lead").get(reverse("programme_import_template", args=[programme.slug]))
+    teams = Team.objects.in_programme(programme).count()
+    assert len(whole.content.decode().splitlines()) == 1 + teams * measures
