@@ -22,7 +22,7 @@ from fidelis.improvement.models import Plan
 from fidelis.outcomes.charts import Annotation
 from fidelis.outcomes.models import Measure, MeasureValue, Reading, Rebase
 from fidelis.programmes import access as programme_access
-from fidelis.programmes.models import Team
+from fidelis.programmes.models import Role, Team
 from fidelis.reviews.models import Review, Status
 
 
@@ -65,6 +65,44 @@ def programme_for_import(user, slug: str):
 def teams_for_template(programme):
     """Every team in the programme, for the lead's import template."""
     return Team.objects.in_programme(programme).order_by("name")
+
+
+def can_view_beside(user, programme) -> bool:
+    return programme_access.is_lead(user, programme) or programme_access.has_role(
+        user, programme, Role.EVALUATOR
+    )
+
+
+def programme_for_beside(user, slug: str):
+    programme = programme_access.programme_for_view(user, slug)
+    if not can_view_beside(user, programme):
+        raise PermissionDenied("Fidelity beside outcomes is for the programme lead and evaluators.")
+    return programme
+
+
+def sees_pseudonyms_only(user, programme) -> bool:
+    return programme_access.sees_pseudonyms_only(user, programme)
+
+
+def teams_for_beside(programme, *, pseudonyms: bool) -> list[Team]:
+    """Every team in the programme, by the label the reader sees."""
+    return list(
+        Team.objects.in_programme(programme)
+        .order_by("pseudonym" if pseudonyms else "name", "pk")
+        .only("pk", "organisation_id", "name", "pseudonym", "slug")
+    )
+
+
+def measure_for_beside(programme, key: str | None) -> Measure | None:
+    """The measure chosen by its key (the first when none is chosen); 404 for an unknown
+    key; None when the programme has no measures."""
+    measures = Measure.objects.filter(programme=programme)
+    if not key:
+        return measures.first()
+    measure = measures.filter(key=key).first()
+    if measure is None:
+        raise Http404("No such measure")
+    return measure
 
 
 def programme_for_outcomes(user, slug: str):

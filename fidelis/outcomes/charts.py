@@ -302,3 +302,58 @@ def spec(measure: Measure, found: MeasureChart, annotations: list[Annotation]) -
         },
         font_size=11,
     )
+
+
+def beside_spec(points: list[tuple[float, float]], measure: Measure, fidelity_title: str) -> dict:
+    """The Vega-Lite definition of the scatter plot of fidelity beside one measure: one
+    point per team (its change in fidelity across, its change in the measure up), with
+    both zero lines drawn so a reader sees at once which teams rose on each."""
+    unit = "percentage points" if measure.unit == "%" else measure.unit
+    values = [{"fidelity": x, "measure": round(y, 3)} for x, y in points]
+    return house_style(
+        {
+            "description": (
+                f"Scatter plot of {len(points)} teams: change in fidelity total across, "
+                f"change in {measure.name.lower()} up. The table below gives each team's "
+                "figures."
+            ),
+            "width": 420,
+            "height": 280,
+            "layer": [
+                {
+                    "data": {"values": values},
+                    "mark": {
+                        "type": "point",
+                        "filled": True,
+                        "size": 50,
+                        "color": NHS_BLUE,
+                        "opacity": 0.8,
+                    },
+                    "encoding": {
+                        "x": {
+                            "field": "fidelity",
+                            "type": "quantitative",
+                            "title": fidelity_title,
+                            "axis": {"tickMinStep": 1},
+                        },
+                        "y": {
+                            "field": "measure",
+                            "type": "quantitative",
+                            "title": f"Change in {measure.name.lower()} ({unit})",
+                        },
+                    },
+                },
+                {
+                    "data": {"values": [{"zero": 0}]},
+                    "mark": {"type": "rule", "color": NHS_MID_GREY, "strokeDash": [4, 3]},
+                    "encoding": {"x": {"field": "zero", "type": "quantitative"}},
+                },
+                {
+                    "data": {"values": [{"zero": 0}]},
+                    "mark": {"type": "rule", "color": NHS_MID_GREY, "strokeDash": [4, 3]},
+                    "encoding": {"y": {"field": "zero", "type": "quantitative"}},
+                },
+            ],
+        },
+        font_size=11,
+    )

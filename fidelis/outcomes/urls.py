@@ -37,4 +37,14 @@ urlpatterns = [
         views.programme_import_template,
         name="programme_import_template",
     ),
+    path(
+        "programmes/<slug:slug>/outcomes/fidelity/",
+        views.fidelity_beside,
+        name="fidelity_beside",
+    ),
+    path(
+        "programmes/<slug:slug>/outcomes/fidelity.csv",
+        views.fidelity_beside_csv,
+        name="fidelity_beside_csv",
+    ),
 ]

@@ -8,10 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fidelis.charts import render_svg
 from fidelis.downloads import table_response
 from fidelis.forms import error_list, status_for
-from fidelis.outcomes import access, actions, importer
-from fidelis.outcomes.charts import ASSURANCE_WORDS, VARIATION_WORDS, measure_chart
+from fidelis.outcomes import access, actions, beside, importer
+from fidelis.outcomes.charts import (
+    ASSURANCE_WORDS,
+    VARIATION_WORDS,
+    beside_spec,
+    measure_chart,
+)
 from fidelis.outcomes.forms import ImportForm, RebaseForm
 from fidelis.pages import breadcrumbs, paginate
 
@@ -157,6 +163,7 @@ def programme_outcomes(request, slug):
             "pages": pages,
             "latest_month": max(latest, default=None),
             "can_import": access.can_import_for_programme(request.user, programme),
+            "can_view_beside": access.can_view_beside(request.user, programme),
             "breadcrumbs": breadcrumbs(
                 ("Home", reverse("home")),
                 (programme.name, programme.get_absolute_url()),
@@ -275,3 +282,107 @@ def programme_import_template(request, slug):
     programme = access.programme_for_import(request.user, slug)
     measures = access.measures_of(programme)
     return _template(f"{programme.slug}-values", access.teams_for_template(programme), measures)
+
+
+def _beside_label(rules, row: beside.TeamChange) -> tuple[str, bool]:
+    opens, named = rules(row.team_id, row.organisation_id)
+    return (row.name if named else row.pseudonym), opens
+
+
+@login_required
+def fidelity_beside(request, slug):
+    programme = access.programme_for_beside(request.user, slug)
+    measures = access.measures_of(programme)
+    measure = access.measure_for_beside(programme, request.GET.get("measure"))
+    first, last = beside.first_and_last_timepoints(programme)
+    context = {
+        "programme": programme,
+        "measures": measures,
+        "measure": measure,
+        "first": first,
+        "last": last,
+        "windows": beside.windows_of(programme),
+        "min_months": beside.MIN_MONTHS,
+        "breadcrumbs": breadcrumbs(
+            ("Home", reverse("home")),
+            (programme.name, programme.get_absolute_url()),
+            ("Outcomes", reverse("programme_outcomes", args=[slug])),
+            ("Fidelity beside outcomes", ""),
+        ),
+    }
+    if measure is not None and first is not None:
+        pseudonyms = access.sees_pseudonyms_only(request.user, programme)
+        teams = access.teams_for_beside(programme, pseudonyms=pseudonyms)
+        rows = beside.changes(programme, teams, measure)
+        complete = [r for r in rows if r.complete]
+        pages = paginate(request, rows, per_page=25)
+        rules = access.row_rules(request.user, programme)
+        shown = []
+        for row in pages.items:
+            label, opens = _beside_label(rules, row)
+            shown.append(
+                {
+                    "row": row,
+                    "label": label,
+                    "href": reverse("team_measures", args=[slug, row.slug]) if opens else None,
+                }
+            )
+        context |= {
+            "pseudonyms": pseudonyms,
+            "rows": shown,
+            "pages": pages,
+            "summary": beside.summary(rows, measure),
+            "n_teams": len(rows),
+            "svg": render_svg(
+                beside_spec(
+                    [(r.fidelity_change, r.measure_change) for r in complete],
+                    measure,
+                    f"Change in fidelity total, {first.label} to {last.label}",
+                )
+            )
+            if complete
+            else None,
+        }
+    return render(request, "outcomes/beside.jinja", context)
+
+
+BESIDE_COLUMNS = (
+    "team",
+    "measure",
+    "fidelity_first",
+    "fidelity_last",
+    "fidelity_change",
+    "before_mean",
+    "before_months",
+    "after_mean",
+    "after_months",
+    "measure_change",
+)
+
+
+@login_required
+def fidelity_beside_csv(request, slug):
+    """Every team and measure, long form: the figures of the page's table for each
+    measure, teams labelled as the page labels them."""
+    programme = access.programme_for_beside(request.user, slug)
+    pseudonyms = access.sees_pseudonyms_only(request.user, programme)
+    teams = access.teams_for_beside(programme, pseudonyms=pseudonyms)
+    rules = access.row_rules(request.user, programme)
+    rows = []
+    for measure in access.measures_of(programme):
+        for row in beside.changes(programme, teams, measure):
+            rows.append(
+                (
+                    _beside_label(rules, row)[0],
+                    measure.key,
+                    row.first_total,
+                    row.last_total,
+                    row.fidelity_change,
+                    None if row.before.mean is None else round(row.before.mean, 4),
+                    row.before.months,
+                    None if row.after.mean is None else round(row.after.mean, 4),
+                    row.after.months,
+                    None if row.measure_change is None else round(row.measure_change, 4),
+                )
+            )
+    return table_response(f"{programme.slug}-fidelity-beside-outcomes", "csv", BESIDE_COLUMNS, rows)

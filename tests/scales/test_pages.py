@@ -16,7 +16,7 @@ def test_the_scale_page_lists_every_section_and_item(as_user):
         assert section.title in text
         for item in section.items:
             assert item.title in text
-    assert "not the CORE CRT Fidelity Scale" in text
+    assert "It is not the CORE CRT Fidelity Scale and it has not been validated." in text
 
 
 def test_a_count_rule_with_a_skipped_count_is_stated_in_words(as_user):

@@ -1,0 +1,197 @@
+"""Fidelity beside outcomes: for each team, the change in its agreed fidelity total from
+the programme's first review to its last, next to the change in a routine measure from
+the six months before the programme to months 7 to 12 of it.
+
+Read across the teams, this shows whether teams whose fidelity rose more also moved more
+on a measure: an association in a small sample, never evidence that one caused the other
+(teams differ in many ways, and the measures move for many reasons)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q
+
+from fidelis.outcomes.models import Direction, Measure, MeasureValue, month_start
+from fidelis.programmes.models import add_months
+from fidelis.reviews.models import Review, Status
+
+#: The fewest months of values in each six-month window for a team's change to count.
+MIN_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The months compared: [before_start, before_end) against [after_start, after_end)."""
+
+    before_start: datetime.date
+    before_end: datetime.date
+    after_start: datetime.date
+    after_end: datetime.date
+
+    @property
+    def before_last(self) -> datetime.date:
+        return add_months(self.before_end, -1)
+
+    @property
+    def after_last(self) -> datetime.date:
+        return add_months(self.after_end, -1)
+
+
+def windows_of(programme) -> Windows:
+    """The six months before the programme's first month, and its months 7 to 12."""
+    start = month_start(programme.start_date)
+    return Windows(
+        before_start=add_months(start, -6),
+        before_end=start,
+        after_start=add_months(start, 6),
+        after_end=add_months(start, 12),
+    )
+
+
+@dataclass
+class Window:
+    mean: float | None
+    months: int
+
+
+@dataclass
+class TeamChange:
+    """One team's fidelity totals and one measure's two windows."""
+
+    team_id: int
+    organisation_id: int
+    name: str
+    pseudonym: str
+    slug: str
+    first_total: int | None
+    last_total: int | None
+    before: Window
+    after: Window
+
+    @property
+    def fidelity_change(self) -> int | None:
+        if self.first_total is None or self.last_total is None:
+            return None
+        return self.last_total - self.first_total
+
+    @property
+    def measure_change(self) -> float | None:
+        if self.before.months < MIN_MONTHS or self.after.months < MIN_MONTHS:
+            return None
+        return self.after.mean - self.before.mean
+
+    @property
+    def complete(self) -> bool:
+        return self.fidelity_change is not None and self.measure_change is not None
+
+    @property
+    def missing(self) -> str:
+        """Why the team is not in the comparison, in words ("" when it is)."""
+        reasons = []
+        if self.first_total is None:
+            reasons.append("no finalised first review")
+        if self.last_total is None:
+            reasons.append("no finalised last review")
+        if self.before.months < MIN_MONTHS:
+            reasons.append(f"{self.before.months} of 6 months before")
+        if self.after.months < MIN_MONTHS:
+            reasons.append(f"{self.after.months} of 6 months in months 7 to 12")
+        return "; ".join(reasons)
+
+
+def first_and_last_timepoints(programme):
+    """The programme's first and last review timepoints (None, None with fewer than two)."""
+    timepoints = list(programme.timepoints.order_by("order", "month"))
+    if len(timepoints) < 2:
+        return None, None
+    return timepoints[0], timepoints[-1]
+
+
+def totals(programme, teams, first, last) -> dict[tuple[int, int], int]:
+    """{(team id, timepoint id): agreed total} of the finalised reviews on the programme's
+    scale at the two timepoints."""
+    return {
+        (team_id, timepoint_id): total
+        for team_id, timepoint_id, total in Review.objects.filter(
+            team__in=teams,
+            status=Status.FINALISED,
+            scale_id=programme.scale_id,
+            timepoint__in=[first, last],
+            total__isnull=False,
+        ).values_list("team_id", "timepoint_id", "total")
+    }
+
+
+def window_means(measure: Measure, teams, windows: Windows) -> dict[int, tuple]:
+    """{team id: (mean before, months before, mean after, months after)} in one query."""
+    before = Q(period__gte=windows.before_start, period__lt=windows.before_end)
+    after = Q(period__gte=windows.after_start, period__lt=windows.after_end)
+    found = (
+        MeasureValue.objects.filter(measure=measure, team__in=teams)
+        .filter(before | after)
+        .values("team_id")
+        .annotate(
+            before=Avg("value", filter=before),
+            before_n=Count("pk", filter=before),
+            after=Avg("value", filter=after),
+            after_n=Count("pk", filter=after),
+        )
+    )
+    return {
+        row["team_id"]: (row["before"], row["before_n"], row["after"], row["after_n"])
+        for row in found
+    }
+
+
+def changes(programme, teams, measure: Measure) -> list[TeamChange]:
+    """Every team's change in fidelity and in the measure, in the teams' order."""
+    first, last = first_and_last_timepoints(programme)
+    found = totals(programme, teams, first, last) if first else {}
+    means = window_means(measure, teams, windows_of(programme))
+    rows = []
+    for team in teams:
+        before, before_n, after, after_n = means.get(team.pk, (None, 0, None, 0))
+        rows.append(
+            TeamChange(
+                team_id=team.pk,
+                organisation_id=team.organisation_id,
+                name=team.name,
+                pseudonym=team.pseudonym,
+                slug=team.slug,
+                first_total=found.get((team.pk, first.pk)) if first else None,
+                last_total=found.get((team.pk, last.pk)) if last else None,
+                before=Window(before, before_n),
+                after=Window(after, after_n),
+            )
+        )
+    return rows
+
+
+@dataclass
+class Summary:
+    """How the complete teams fall: fidelity up or not, the measure better or not."""
+
+    n: int
+    up_better: int
+    up_worse: int
+    not_up_better: int
+    not_up_worse: int
+
+
+def summary(rows: list[TeamChange], measure: Measure) -> Summary:
+    """Counts of the complete teams by whether fidelity rose and whether the measure moved
+    in its better direction (a neutral measure counts a rise as "better")."""
+    sign = -1 if measure.direction == Direction.DECREASE else 1
+    counts = {(True, True): 0, (True, False): 0, (False, True): 0, (False, False): 0}
+    complete = [r for r in rows if r.complete]
+    for row in complete:
+        counts[(row.fidelity_change > 0, sign * row.measure_change > 0)] += 1
+    return Summary(
+        n=len(complete),
+        up_better=counts[(True, True)],
+        up_worse=counts[(True, False)],
+        not_up_better=counts[(False, True)],
+        not_up_worse=counts[(False, False)],
+    )
