@@ -74,6 +74,7 @@ DOWNLOADS: frozenset[str] = frozenset(
         "programme scores, wide XLSX",
         "team scores, long CSV",
         "team scores, wide XLSX",
+        "fidelity beside outcomes, CSV",
     }
 )
 WARM_UPS = 2
@@ -170,6 +171,10 @@ PAGES = (
     ("plans overview", "plans_overview", lambda c: [c.programme.slug]),
     ("team measures", "team_measures", lambda c: [c.programme.slug, c.team.slug]),
     ("programme outcomes", "programme_outcomes", lambda c: [c.programme.slug]),
+    ("fidelity beside outcomes", "fidelity_beside", lambda c: [c.programme.slug]),
+    ("fidelity beside outcomes, CSV", "fidelity_beside_csv", lambda c: [c.programme.slug]),
+    ("team values import", "team_import", lambda c: [c.programme.slug, c.team.slug]),
+    ("programme values import", "programme_import", lambda c: [c.programme.slug]),
     (TRIVIAL, "account_settings", lambda c: []),
 )
 

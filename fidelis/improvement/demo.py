@@ -191,7 +191,24 @@ def _ashby_first_cycle(ashby, personas) -> list[Goal]:
             by=personas["manager"],
         )
     actions.close_plan(plan=plan, by=personas["manager"])
+    _date_first_cycle(plan)
     return list(rest)
+
+
+def _date_first_cycle(plan: Plan) -> None:
+    """The first cycle happened months ago: its sign-off on the day the plan started, and
+    each action done a few days before it was due (the charts of the team's measures mark
+    both)."""
+    signed = timezone.make_aware(datetime.datetime.combine(plan.starts_on, datetime.time(14)))
+    Plan.objects.filter(pk=plan.pk).update(
+        submitted_at=signed - datetime.timedelta(days=3), signed_off_at=signed
+    )
+    for action in Action.objects.filter(goal__plan=plan):
+        done = timezone.make_aware(
+            datetime.datetime.combine(action.due_on - datetime.timedelta(days=5), datetime.time(16))
+        )
+        Action.objects.filter(pk=action.pk).update(updated_at=done)
+        ActionUpdate.objects.filter(action=action).update(written_at=done)
 
 
 def build_demo(build: Build) -> None:

@@ -15,10 +15,12 @@ Routine measures hold counts and rates about the service, never about a person.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Q
 from django.http import Http404
+from django.utils import timezone
 
 from fidelis.benchmarks import access as benchmarks_access
-from fidelis.improvement.models import Plan
+from fidelis.improvement.models import ActionStatus, Goal, Plan
 from fidelis.outcomes.charts import Annotation
 from fidelis.outcomes.models import Measure, MeasureValue, Reading, Rebase
 from fidelis.programmes import access as programme_access
@@ -173,8 +175,27 @@ def rebases_by_measure(team: Team) -> dict[int, list[Rebase]]:
     return found
 
 
+def goals_done(team: Team) -> list[tuple[str, object]]:
+    """(title, when) of each of the team's plan goals whose actions are all done (dropped
+    ones aside), dated by the last action done."""
+    return list(
+        Goal.objects.filter(plan__team=team)
+        .annotate(
+            still_open=Count(
+                "actions",
+                filter=~Q(actions__status__in=[ActionStatus.DONE, ActionStatus.DROPPED]),
+            ),
+            finished=Max("actions__updated_at", filter=Q(actions__status=ActionStatus.DONE)),
+        )
+        .filter(still_open=0, finished__isnull=False)
+        .order_by("finished")
+        .values_list("title", "finished")
+    )
+
+
 def annotations_for(team: Team) -> list[Annotation]:
-    """The team's finalised reviews and signed-off plans, for the charts' time axis."""
+    """The team's finalised reviews, signed-off plans and plan goals whose work is done,
+    for the charts' time axis."""
     marks = [
         Annotation(day=visit, label=f"{label} review")
         for visit, label in Review.objects.filter(team=team, status=Status.FINALISED)
@@ -183,9 +204,13 @@ def annotations_for(team: Team) -> list[Annotation]:
         if visit
     ]
     marks += [
-        Annotation(day=signed.date(), label="Plan signed off")
+        Annotation(day=timezone.localdate(signed), label="Plan signed off")
         for signed in Plan.objects.filter(team=team, signed_off_at__isnull=False)
         .order_by("signed_off_at")
         .values_list("signed_off_at", flat=True)
+    ]
+    marks += [
+        Annotation(day=timezone.localdate(finished), label=f"Goal done: {title}")
+        for title, finished in goals_done(team)
     ]
     return sorted(marks, key=lambda a: a.day)

@@ -93,6 +93,30 @@ class Annotation:
 
 
 @dataclass
+class Mark:
+    """A numbered place on a chart's time axis and the events of that day; the chart
+    shows the number, the key below it says what happened."""
+
+    number: int
+    day: datetime.date
+    labels: list[str]
+
+
+def marks_within(annotations: list[Annotation], first: datetime.date, last: datetime.date):
+    """The events from the chart's first month to the end of its last, numbered by day."""
+    end = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    marks: list[Mark] = []
+    for a in sorted(annotations, key=lambda a: a.day):
+        if not first <= a.day < end:
+            continue
+        if marks and marks[-1].day == a.day:
+            marks[-1].labels.append(a.label)
+        else:
+            marks.append(Mark(number=len(marks) + 1, day=a.day, labels=[a.label]))
+    return marks
+
+
+@dataclass
 class Row:
     period: datetime.date
     value: float
@@ -117,6 +141,8 @@ class MeasureChart:
     rows: list[Row] = field(default_factory=list)
     rebases: list = field(default_factory=list)
     svg: Markup | None = None
+    # The dated events within the chart's months, numbered by day: [Mark, ...].
+    marks: list = field(default_factory=list)
 
     @property
     def variation(self) -> tuple[str, str] | None:
@@ -157,14 +183,16 @@ def measure_chart(
         Row(period=v.period, value=v.value, text=measure.format(v.value), point=p)
         for v, p in zip(values, chart.points, strict=True)
     ]
-    found.svg = render_svg(spec(measure, found, annotations))
+    found.marks = marks_within(annotations, found.rows[0].period, found.rows[-1].period)
+    found.svg = render_svg(spec(measure, found))
     return found
 
 
-def spec(measure: Measure, found: MeasureChart, annotations: list[Annotation]) -> dict:
+def spec(measure: Measure, found: MeasureChart) -> dict:
     """The Vega-Lite definition of one XmR chart: the values as a line with each month's
     point coloured by its type, each group's mean (solid) and process limits (dashed), the
-    target (dotted), and the annotations as labelled vertical rules."""
+    target (dotted), and the dated events as vertical rules numbered at the top (the key
+    beside the chart says what each number is)."""
     chart = found.chart
     groups = chart.groups
     rows = []
@@ -182,11 +210,7 @@ def spec(measure: Measure, found: MeasureChart, annotations: list[Annotation]) -
             }
         )
     first, last = found.rows[0].period, found.rows[-1].period
-    # Labels alternate between two lines, so events close together do not overwrite.
-    marks = [
-        {"day": a.day.isoformat(), "label": a.label, "line": n % 2}
-        for n, a in enumerate(a for a in annotations if first <= a.day <= last)
-    ]
+    marks = [{"day": m.day.isoformat(), "label": str(m.number)} for m in found.marks]
     x = {
         "field": "month",
         "type": "temporal",
@@ -269,27 +293,23 @@ def spec(measure: Measure, found: MeasureChart, annotations: list[Annotation]) -
                 "mark": {"type": "rule", "color": "#aeb7bd", "strokeWidth": 1},
                 "encoding": {"x": {"field": "day", "type": "temporal"}},
             },
-            *(
-                {
-                    "data": {"values": marks},
-                    "transform": [{"filter": f"datum.line == {line}"}],
-                    "mark": {
-                        "type": "text",
-                        "align": "left",
-                        "dx": 3,
-                        "dy": -4 + 12 * line,
-                        "baseline": "bottom",
-                        "color": NHS_TEXT,
-                        "fontSize": 10,
-                        "y": 0,
-                    },
-                    "encoding": {
-                        "x": {"field": "day", "type": "temporal"},
-                        "text": {"field": "label"},
-                    },
-                }
-                for line in (0, 1)
-            ),
+            {
+                "data": {"values": marks},
+                "mark": {
+                    "type": "text",
+                    "align": "center",
+                    "dy": -6,
+                    "baseline": "bottom",
+                    "color": NHS_TEXT,
+                    "fontSize": 11,
+                    "fontWeight": "bold",
+                    "y": 0,
+                },
+                "encoding": {
+                    "x": {"field": "day", "type": "temporal"},
+                    "text": {"field": "label"},
+                },
+            },
         ]
     variation = VARIATION_WORDS[chart.variation][1]
     return house_style(

@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from fidelis.improvement.models import Action, ActionStatus, Goal
 from fidelis.outcomes import actions
 from fidelis.outcomes.charts import chart_of
 from fidelis.outcomes.models import Measure, MeasureValue, Reading, Rebase
@@ -182,3 +184,41 @@ def test_a_rebase_and_its_undoing_change_the_kept_reading(programme, users):
     assert Reading.objects.get(team=ashby, measure=measure).variation == "common_cause"
     actions.remove_rebase(rebase=rebase)
     assert Reading.objects.get(team=ashby, measure=measure).variation == "improvement_high"
+
+
+def test_reviews_plans_and_goals_done_are_numbered_on_the_charts(as_user, programme):
+    """Ashby's first plan: signed off, its goals' actions done in the winter, and the
+    numbered key under each chart says what each line is."""
+    text = page_text(as_user("manager").get(measures_url(programme)))
+    ashby = Team.objects.get(slug=ASHBY)
+    done = [
+        g
+        for g in Goal.objects.filter(plan__team=ashby)
+        if g.actions.exists()
+        and not g.actions.exclude(status__in=[ActionStatus.DONE, ActionStatus.DROPPED]).exists()
+    ]
+    assert done
+    for goal in done:
+        last = max(a.updated_at for a in Action.objects.filter(goal=goal, status=ActionStatus.DONE))
+        if last.date() <= datetime.date.today().replace(day=1):
+            assert f"Goal done: {goal.title}" in text
+    assert "1 Baseline review, " in text
+    assert "Plan signed off, " in text
+    # A goal with an action still open is not marked, even with another of its actions
+    # done within the chart's months.
+    goal = Goal.objects.filter(plan__team=ashby, actions__status=ActionStatus.IN_PROGRESS).first()
+    first_month = MeasureValue.objects.filter(team=ashby).order_by("period").first().period
+    Action.objects.filter(goal=goal).update(
+        status=ActionStatus.DONE,
+        updated_at=timezone.make_aware(
+            datetime.datetime.combine(first_month + datetime.timedelta(days=40), datetime.time())
+        ),
+    )
+    Action.objects.filter(goal=goal).filter(pk=goal.actions.first().pk).update(
+        status=ActionStatus.IN_PROGRESS
+    )
+    text = page_text(as_user("manager").get(measures_url(programme)))
+    assert f"Goal done: {goal.title}" not in text
+    Action.objects.filter(goal=goal).update(status=ActionStatus.DONE)
+    text = page_text(as_user("manager").get(measures_url(programme)))
+    assert f"Goal done: {goal.title}" in text
