@@ -289,6 +289,9 @@ FIDELIS_TEAM_PANELS = [  # each takes the user and the team and returns a Panel 
     "fidelis.outcomes.panels.team_panel",
     "fidelis.reviews.panels.team_panel",
 ]
+FIDELIS_DASHBOARD_PDF = [  # each takes the user and the team: a Panel added to its PDF, or None
+    "fidelis.outcomes.panels.dashboard_pdf_section",
+]
 # The demo programme and `fidelis seed`: each builder takes a fidelis.bulk.Build and adds
 # its app's part; removers take the programme and delete their part, later apps first.
 FIDELIS_DEMO = [

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from fidelis import pdf
 from fidelis.benchmarks import access, charts, dashboards, exports
-from fidelis.pages import breadcrumbs, drawn_once, paginate
+from fidelis.pages import breadcrumbs, contributions, drawn_once, paginate
 
 
 def _team_context(request, team, head=None):
@@ -59,6 +59,8 @@ def team_dashboard_pdf(request, slug, team_slug):
     context = _team_context(request, team)
     if context["dashboard"].latest is None:
         raise Http404("No finalised review yet")
+    sections = (section(request.user, team) for section in contributions("FIDELIS_DASHBOARD_PDF"))
+    context["sections"] = [s for s in sections if s is not None]
     html = pdf.render_html("benchmarks/team_pdf.jinja", context)
     response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{team.slug}-dashboard.pdf"'

@@ -317,6 +317,8 @@ def spec(measure: Measure, found: MeasureChart) -> dict:
             "description": f"{measure.name}, {first:%B %Y} to {last:%B %Y}: {variation}",
             "width": 560,
             "height": 220,
+            # Room on the right for the number of an event in the last month.
+            "padding": {"left": 5, "top": 5, "right": 14, "bottom": 5},
             "data": {"values": rows},
             "layer": layers,
         },

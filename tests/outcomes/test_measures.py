@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from fidelis import pdf
 from fidelis.improvement.models import Action, ActionStatus, Goal
 from fidelis.outcomes import actions
-from fidelis.outcomes.charts import chart_of
+from fidelis.outcomes.charts import VARIATION_WORDS, chart_of
 from fidelis.outcomes.models import Measure, MeasureValue, Reading, Rebase
 from fidelis.programmes.models import Team
 from tests.conftest import page_text
@@ -222,3 +223,27 @@ def test_reviews_plans_and_goals_done_are_numbered_on_the_charts(as_user, progra
     Action.objects.filter(goal=goal).update(status=ActionStatus.DONE)
     text = page_text(as_user("manager").get(measures_url(programme)))
     assert f"Goal done: {goal.title}" in text
+
+
+def test_the_team_dashboard_pdf_carries_every_chart_and_its_reading(
+    as_user, programme, monkeypatch
+):
+    drawn = {}
+
+    def keep(html):
+        drawn["html"] = html
+        return b"%PDF-1.7"
+
+    monkeypatch.setattr(pdf, "html_to_pdf", keep)
+    response = as_user("sponsor").get(reverse("team_dashboard_pdf", args=[programme.slug, ASHBY]))
+    assert response.status_code == 200
+    html = drawn["html"]
+    assert "The team's measures, month by month" in html
+    measures = list(Measure.objects.filter(programme=programme))
+    ashby = Team.objects.get(slug=ASHBY)
+    for measure in measures:
+        assert f">{measure.name}</h3>" in html
+        reading = Reading.objects.get(team=ashby, measure=measure)
+        assert VARIATION_WORDS[reading.variation][1] in html
+    assert html.count('class="fidelis-chart__svg"') >= len(measures)
+    assert "Goal done: " in html and "Baseline review" in html
