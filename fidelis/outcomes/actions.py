@@ -78,7 +78,8 @@ STARTER_MEASURES = (
         None,
         False,
         "The mean Client Satisfaction Questionnaire total of the month's returns: eight "
-        "items scored 1 to 4, summed to 8 to 32.",
+        "items scored 1 to 4, summed to 8 to 32. Fidelis works it out from each return's "
+        "answers.",
     ),
     (
         "staff-wellbeing",
@@ -90,6 +91,10 @@ STARTER_MEASURES = (
         "The team's mean score on the programme's short staff wellbeing check (0 to 10).",
     ),
 )
+
+
+#: Starter measures worked out from questionnaire returns: key -> (items, lowest, highest).
+STARTER_QUESTIONNAIRES = {"csq8": (8, 1, 4)}
 
 
 def add_starter_measures(*, programme) -> list[Measure]:
@@ -107,6 +112,13 @@ def add_starter_measures(*, programme) -> list[Measure]:
             is_rate=is_rate,
             description=description,
             order=order,
+            **dict(
+                zip(
+                    ("response_items", "item_low", "item_high"),
+                    STARTER_QUESTIONNAIRES.get(key, (0, 1, 4)),
+                    strict=True,
+                )
+            ),
         )
         for order, (key, name, unit, direction, target, is_rate, description) in enumerate(
             STARTER_MEASURES

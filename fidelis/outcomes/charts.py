@@ -170,6 +170,15 @@ def chart_of(measure: Measure, points: list, rebase_periods=()) -> spc.Chart | N
     )
 
 
+def _value_text(measure: Measure, value) -> str:
+    """A month's value as read in the table, with how many returns a questionnaire's mean
+    is of."""
+    text = measure.format(value.value)
+    if value.responses:
+        text += f" ({value.responses} return{'s' if value.responses != 1 else ''})"
+    return text
+
+
 def measure_chart(
     measure: Measure, values: list, rebases: list, annotations: list[Annotation]
 ) -> MeasureChart:
@@ -180,7 +189,7 @@ def measure_chart(
     if chart is None:
         return found
     found.rows = [
-        Row(period=v.period, value=v.value, text=measure.format(v.value), point=p)
+        Row(period=v.period, value=v.value, text=_value_text(measure, v), point=p)
         for v, p in zip(values, chart.points, strict=True)
     ]
     found.marks = marks_within(annotations, found.rows[0].period, found.rows[-1].period)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from fidelis.bulk import Build, delete
+from fidelis.lib.questionnaires import mean_total
 from fidelis.outcomes.actions import add_starter_measures, refresh_readings
 from fidelis.outcomes.models import Measure, MeasureValue, Reading, Rebase
 from fidelis.programmes.models import Team, add_months
@@ -33,7 +34,27 @@ def _months(today: datetime.date) -> list[datetime.date]:
 
 
 def _value(measure: Measure, level: float, spread: float, base: int | None, rng, team, period):
-    """A value near `level`, as a rate (a whole numerator over a denominator) or a mean."""
+    """A value near `level`, as a rate (a whole numerator over a denominator), the mean
+    total of a questionnaire's returns (each item answered), or a mean."""
+    questionnaire = measure.questionnaire
+    if questionnaire is not None:
+        centre = min(max(rng.gauss(level, spread), 8.0), 32.0) / questionnaire.items
+        totals = [
+            questionnaire.total(
+                [
+                    min(max(round(rng.gauss(centre, 0.7)), questionnaire.low), questionnaire.high)
+                    for _ in range(questionnaire.items)
+                ]
+            )
+            for _ in range(rng.randint(6, 18))
+        ]
+        return MeasureValue(
+            measure=measure,
+            team=team,
+            period=period,
+            value=round(mean_total(totals), 6),
+            responses=len(totals),
+        )
     if base is None:
         low, high = LIMITS.get(measure.key, (0.0, float("inf")))
         value = round(min(max(rng.gauss(level, spread), low), high), 1)

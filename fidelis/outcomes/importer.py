@@ -3,7 +3,9 @@
 One row per team, month and measure, with the columns `team` (the team's short name in
 its address, or its full name), `period` (a month, `2025-04`, or any day in it),
 `measure` (the measure's key, such as `assessed-4h`), and either `value` or, for a rate,
-`numerator` and `denominator` (the value is then worked out). A file with any problem is
+`numerator` and `denominator` (the value is then worked out). A questionnaire measure
+(the CSQ-8) may instead take one row per return, with its answers in the columns `q1`,
+`q2`, ...: the month's value is then the mean total of its returns. A file with any problem is
 refused whole, every problem named by its line (the header is line 1), and nothing is
 saved. Importing the same file again changes nothing; a changed value replaces the one
 kept for that team, month and measure.
@@ -15,6 +17,7 @@ import csv
 import datetime
 import io
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,7 @@ from pathlib import Path
 from django.db import transaction
 from openpyxl import load_workbook
 
+from fidelis.lib.questionnaires import mean_total
 from fidelis.lib.spc import parse_period
 from fidelis.outcomes.actions import refresh_readings
 from fidelis.outcomes.models import Measure, MeasureValue
@@ -29,6 +33,7 @@ from fidelis.programmes.models import Team
 
 COLUMNS = ("team", "period", "measure", "value", "numerator", "denominator")
 REQUIRED = ("team", "period", "measure")
+ANSWER = re.compile(r"q([1-9][0-9]?)")
 
 
 class ImportRefused(Exception):
@@ -73,10 +78,16 @@ def read_rows(path: str | Path, content: bytes | None = None) -> list[dict[str, 
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ImportRefused([f"line 1: the header has no column {', '.join(missing)}"])
+    answers = sorted(
+        (int(match.group(1)), name) for name in header if (match := ANSWER.fullmatch(name))
+    )
+    last = answers[-1][0] if answers else 0
     rows = []
     for row in table[1:]:
         cells = {name: _text(row[i]) if i < len(row) else "" for i, name in enumerate(header)}
-        rows.append({name: cells.get(name, "") for name in COLUMNS})
+        found: dict = {name: cells.get(name, "") for name in COLUMNS}
+        found["answers"] = [cells.get(f"q{n}", "") for n in range(1, last + 1)]
+        rows.append(found)
     return rows
 
 
@@ -121,8 +132,11 @@ def check(
     problems: list[str] = []
     values: list[MeasureValue] = []
     seen: dict[tuple[int, int, datetime.date], int] = {}
+    returns: dict[tuple[int, int, datetime.date], list[tuple[int, int]]] = {}
+    keys: dict[tuple[int, int, datetime.date], tuple[Team, Measure]] = {}
     for line, row in progress(enumerate(rows, start=2)):
-        if not any(row.values()):
+        answers = row.get("answers", [])
+        if not any(row[name] for name in COLUMNS) and not any(answers):
             continue
         team = teams.get(row["team"].lower())
         measure = measures.get(row["measure"])
@@ -146,6 +160,10 @@ def check(
         except ValueError as error:
             problems.append(f"line {line}: period: {error}")
             period = None
+        if any(answers):
+            if measure is not None and team is not None and period is not None:
+                _add_return(row, line, team, measure, period, problems, returns, keys, seen)
+            continue
         value = _number(row["value"], "value", problems, line)
         numerator = _number(row["numerator"], "numerator", problems, line)
         denominator = _number(row["denominator"], "denominator", problems, line)
@@ -180,6 +198,12 @@ def check(
                 problems.append(f"line {line}: the value is missing")
             continue
         key = (team.pk, measure.pk, period)
+        if key in returns:
+            problems.append(
+                f"line {line}: {team.name}, {measure.name}, {period:%B %Y} has returns on "
+                f"line {returns[key][0][0]}: give its returns or its value, not both"
+            )
+            continue
         if key in seen:
             problems.append(
                 f"line {line}: {team.name}, {measure.name}, {period:%B %Y} is already on "
@@ -197,11 +221,57 @@ def check(
                 denominator=denominator,
             )
         )
+    for key, found in returns.items():
+        team, measure = keys[key]
+        values.append(
+            MeasureValue(
+                team=team,
+                measure=measure,
+                period=key[2],
+                value=round(mean_total([total for _, total in found]), 6),
+                responses=len(found),
+            )
+        )
     if problems:
         raise ImportRefused(problems)
     if not values:
         raise ImportRefused(["the file has no rows of values"])
     return values
+
+
+def _add_return(row, line, team, measure, period, problems, returns, keys, seen) -> None:
+    """One questionnaire return (answers in q1, q2, ...) counted into its team's month."""
+    questionnaire = measure.questionnaire
+    if questionnaire is None:
+        problems.append(f"line {line}: {measure.name} takes a value, not answers in q1, q2, ...")
+        return
+    if any(row[name] for name in ("value", "numerator", "denominator")):
+        problems.append(
+            f"line {line}: a return gives its answers only: leave value, numerator and "
+            "denominator empty"
+        )
+        return
+    answers = row["answers"]
+    if any(answers[questionnaire.items :]):
+        problems.append(
+            f"line {line}: {measure.name} has {questionnaire.items} items: answers beyond "
+            f"q{questionnaire.items} are not part of it"
+        )
+        return
+    try:
+        total = questionnaire.total((answers + [""] * questionnaire.items)[: questionnaire.items])
+    except ValueError as error:
+        problems.append(f"line {line}: {measure.name}: {error}")
+        return
+    key = (team.pk, measure.pk, period)
+    if key in seen:
+        problems.append(
+            f"line {line}: {team.name}, {measure.name}, {period:%B %Y} has a value on line "
+            f"{seen[key]}: give its returns or its value, not both"
+        )
+        return
+    returns.setdefault(key, []).append((line, total))
+    keys[key] = (team, measure)
 
 
 @transaction.atomic
@@ -220,20 +290,22 @@ def save(values: list[MeasureValue]) -> Outcome:
         old = kept.get((value.team_id, value.measure_id, value.period))
         if old is None:
             new.append(value)
-        elif (old.value, old.numerator, old.denominator) != (
+        elif (old.value, old.numerator, old.denominator, old.responses) != (
             value.value,
             value.numerator,
             value.denominator,
+            value.responses,
         ):
-            old.value, old.numerator, old.denominator = (
+            old.value, old.numerator, old.denominator, old.responses = (
                 value.value,
                 value.numerator,
                 value.denominator,
+                value.responses,
             )
             changed.append(old)
     MeasureValue.objects.bulk_create(new, batch_size=5000)
     MeasureValue.objects.bulk_update(
-        changed, ["value", "numerator", "denominator"], batch_size=5000
+        changed, ["value", "numerator", "denominator", "responses"], batch_size=5000
     )
     if new or changed:
         touched = new + changed

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from fidelis.lib.questionnaires import Questionnaire
 from fidelis.programmes.models import Programme, Team
 from fidelis.validators import SafeTextField
 
@@ -38,6 +39,12 @@ class Measure(models.Model):
     target = models.FloatField(null=True, blank=True)
     is_rate = models.BooleanField(default=False)
     rate_scale = models.FloatField(default=100)
+    # A questionnaire scored by summing its items (the CSQ-8: 8 items scored 1 to 4): its
+    # monthly value is the mean total of the month's returns, worked out from each return's
+    # answers on import. 0 items: the value is given as it is.
+    response_items = models.PositiveSmallIntegerField(default=0)
+    item_low = models.PositiveSmallIntegerField(default=1)
+    item_high = models.PositiveSmallIntegerField(default=4)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -48,6 +55,12 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def questionnaire(self) -> Questionnaire | None:
+        if not self.response_items:
+            return None
+        return Questionnaire(items=self.response_items, low=self.item_low, high=self.item_high)
 
     def format(self, value: float | None) -> str:
         """A value as people read it: one decimal place at most, with the unit."""
@@ -66,6 +79,8 @@ class MeasureValue(models.Model):
     value = models.FloatField()
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
+    # For a questionnaire: how many returns the value is the mean total of.
+    responses = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["measure", "team", "period"]

@@ -264,10 +264,11 @@ def _template(name: str, teams, measures):
     last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).strftime(
         "%Y-%m"
     )
-    rows = [
-        (team.slug, last_month, measure.key, "", "", "") for team in teams for measure in measures
-    ]
-    return table_response(name, "csv", importer.COLUMNS, rows)
+    answers = max((m.response_items for m in measures), default=0)
+    header = [*importer.COLUMNS, *(f"q{n}" for n in range(1, answers + 1))]
+    blanks = ("",) * (len(header) - 3)
+    rows = [(team.slug, last_month, measure.key, *blanks) for team in teams for measure in measures]
+    return table_response(name, "csv", header, rows)
 
 
 @login_required

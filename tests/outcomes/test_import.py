@@ -241,9 +241,60 @@ def test_the_templates_hold_a_row_per_team_and_measure_for_last_month(as_user, p
     )
     assert team_file["Content-Disposition"] == f'attachment; filename="{ASHBY}-values.csv"'
     lines = team_file.content.decode().splitlines()
-    assert lines[0] == "team,period,measure,value,numerator,denominator"
+    assert lines[0] == "team,period,measure,value,numerator,denominator," + ",".join(
+        f"q{n}" for n in range(1, 9)
+    )
     assert len(lines) == 1 + measures
     assert all(line.startswith(f"{ASHBY},") for line in lines[1:])
     whole = as_user("lead").get(reverse("programme_import_template", args=[programme.slug]))
     teams = Team.objects.in_programme(programme).count()
     assert len(whole.content.decode().splitlines()) == 1 + teams * measures
+
+
+# CSQ-8 from its returns: one row per return, the month's value the mean total.
+
+Q_HEADER = "team,period,measure,value,q1,q2,q3,q4,q5,q6,q7,q8\n"
+RETURNS = (
+    Q_HEADER + f"{ASHBY},2031-01,csq8,,4,4,3,3,4,3,4,4\n"  # 29
+    f"{ASHBY},2031-01,csq8,,2,3,3,2,3,3,2,2\n"  # 20
+    f"{ASHBY},2031-01,csq8,,4,4,4,4,4,4,4,4\n"  # 32
+    f"{ASHBY},2031-02,csq8,,1,1,1,1,1,1,1,1\n"  # 8
+)
+
+
+def test_csq8_returns_become_the_months_mean_total(programme):
+    outcome = run(programme, RETURNS)
+    assert (outcome.created, outcome.changed, outcome.unchanged) == (2, 0, 0)
+    january = MeasureValue.objects.get(measure__key="csq8", period="2031-01-01", team__slug=ASHBY)
+    assert january.value == pytest.approx((29 + 20 + 32) / 3)
+    assert january.responses == 3
+    february = MeasureValue.objects.get(measure__key="csq8", period="2031-02-01", team__slug=ASHBY)
+    assert (february.value, february.responses) == (8, 1)
+    before = snapshot()
+    again = run(programme, RETURNS)
+    assert (again.created, again.changed, again.unchanged) == (0, 0, 2)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "message"),
+    [
+        (f"{ASHBY},2031-01,csq8,,4,4,3,3,5,3,4,4", "line 6: Satisfaction (CSQ-8): item 5: '5'"),
+        (f"{ASHBY},2031-01,csq8,,4,4,3,3,,3,4,4", "line 6: Satisfaction (CSQ-8): item 5 is not"),
+        (f"{ASHBY},2031-01,csq8,25,4,4,3,3,4,3,4,4", "line 6: a return gives its answers only"),
+        (f"{ASHBY},2031-01,staff-wellbeing,,4,4,3,3,4,3,4,4", "line 6: Staff wellbeing takes a"),
+        (f"{ASHBY},2031-01,csq8,26,,,,,,,,", "line 6: Ashby Crisis Resolution Team, Satisfact"),
+    ],
+)
+def test_a_return_that_cannot_count_refuses_the_file(programme, bad_row, message):
+    before = snapshot()
+    with pytest.raises(importer.ImportRefused) as refused:
+        run(programme, RETURNS + bad_row + "\n")
+    assert any(p.startswith(message) for p in refused.value.problems), refused.value.problems
+    assert snapshot() == before
+
+
+def test_the_months_table_says_how_many_returns_a_mean_is_of(as_user, programme):
+    run(programme, RETURNS)
+    text = page_text(as_user("manager").get(reverse("team_measures", args=[programme.slug, ASHBY])))
+    assert "27 points (3 returns)" in text

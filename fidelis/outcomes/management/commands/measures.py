@@ -13,7 +13,8 @@ class Command(BaseCommand):
         "Work with a programme's routine measures (see docs/guide/outcomes.md). 'import "
         "FILE --programme SLUG' adds monthly values from a CSV (UTF-8) or Excel (.xlsx) "
         "file with the columns team, period, measure, and value or numerator and "
-        "denominator. Every row is checked first: a file with any problem is refused, each "
+        "denominator (or, for the CSQ-8, one row per return with its answers in q1 to q8). "
+        "Every row is checked first: a file with any problem is refused, each "
         "problem printed as FILE:LINE: message, the command exits 1 and nothing is saved. "
         "Importing the same file again changes nothing."
     )
