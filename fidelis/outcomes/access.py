@@ -64,6 +64,31 @@ def programme_for_import(user, slug: str):
     return programme
 
 
+def programme_for_measures(user, slug: str):
+    """The programme whose measures the lead defines (403 for anyone else)."""
+    programme = programme_access.programme_for_view(user, slug)
+    if not programme_access.is_lead(user, programme):
+        raise PermissionDenied("Only the programme lead defines the programme's measures.")
+    return programme
+
+
+def measure_for_edit(user, slug: str, measure_id: int) -> tuple:
+    programme = programme_for_measures(user, slug)
+    measure = Measure.objects.filter(pk=measure_id, programme=programme).first()
+    if measure is None:
+        raise Http404("No such measure")
+    return programme, measure
+
+
+def measures_with_counts(programme) -> list[Measure]:
+    """The programme's measures, each with `n_values` and `n_teams` holding values."""
+    return list(
+        Measure.objects.filter(programme=programme).annotate(
+            n_values=Count("values"), n_teams=Count("values__team", distinct=True)
+        )
+    )
+
+
 def teams_for_template(programme):
     """Every team in the programme, for the lead's import template."""
     return Team.objects.in_programme(programme).order_by("name")

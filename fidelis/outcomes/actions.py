@@ -202,3 +202,67 @@ def set_rebase(*, measure: Measure, team, period: datetime.date, reason: str, by
 def remove_rebase(*, rebase: Rebase) -> None:
     rebase.delete()
     refresh_readings(team_ids=[rebase.team_id], measures=[rebase.measure])
+
+
+#: The fields of a measure's definition the lead writes.
+DEFINITION = (
+    "name",
+    "key",
+    "unit",
+    "description",
+    "direction",
+    "target",
+    "is_rate",
+    "rate_scale",
+    "response_items",
+    "item_low",
+    "item_high",
+)
+
+
+@transaction.atomic
+def save_measure(*, programme, measure: Measure | None = None, definition: dict) -> Measure:
+    """Add a measure to the programme, or change one: every team's charts of it are then
+    read again (a new direction or target changes what they say)."""
+    check_text(
+        limits={"name": 200, "description": 2_000},
+        **{k: definition.get(k) or "" for k in ("name", "description")},
+    )
+    problems = {}
+    taken = Measure.objects.filter(programme=programme, key=definition["key"])
+    if measure is not None:
+        taken = taken.exclude(pk=measure.pk)
+    if taken.exists():
+        problems["key"] = "Another of the programme's measures has this key: choose another."
+    if definition["direction"] == Direction.NEUTRAL and definition.get("target") is not None:
+        problems["target"] = (
+            "A measure where neither direction is better has no target: leave it empty, or "
+            "say which way is better."
+        )
+    if definition.get("response_items") and definition["item_low"] >= definition["item_high"]:
+        problems["item_high"] = "Each item's highest answer must be above its lowest."
+    if problems:
+        raise ValidationError(problems)
+    if measure is None:
+        last = Measure.objects.filter(programme=programme).order_by("-order").first()
+        measure = Measure(programme=programme, order=(last.order + 1) if last else 0)
+    for name in DEFINITION:
+        setattr(measure, name, definition[name])
+    measure.save()
+    team_ids = sorted(
+        set(MeasureValue.objects.filter(measure=measure).values_list("team_id", flat=True))
+    )
+    if team_ids:
+        refresh_readings(team_ids=team_ids, measures=[measure])
+    return measure
+
+
+def remove_measure(*, measure: Measure) -> None:
+    """Remove a measure that holds no values yet (one with values stays: its history is
+    the teams')."""
+    if MeasureValue.objects.filter(measure=measure).exists():
+        raise ValidationError(
+            "This measure holds the teams' monthly values, so it stays. Change its name or "
+            "description instead."
+        )
+    measure.delete()

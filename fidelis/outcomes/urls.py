@@ -47,4 +47,25 @@ urlpatterns = [
         views.fidelity_beside_csv,
         name="fidelity_beside_csv",
     ),
+    path(
+        "programmes/<slug:slug>/outcomes/measures/",
+        views.programme_measures,
+        name="programme_measures",
+    ),
+    path(
+        "programmes/<slug:slug>/outcomes/measures/starter/",
+        views.starter_measures,
+        name="starter_measures",
+    ),
+    path("programmes/<slug:slug>/outcomes/measures/new/", views.measure_new, name="measure_new"),
+    path(
+        "programmes/<slug:slug>/outcomes/measures/<int:measure_id>/",
+        views.measure_edit,
+        name="measure_edit",
+    ),
+    path(
+        "programmes/<slug:slug>/outcomes/measures/<int:measure_id>/remove/",
+        views.measure_remove,
+        name="measure_remove",
+    ),
 ]

@@ -18,7 +18,7 @@ from fidelis.outcomes.charts import (
     beside_spec,
     measure_chart,
 )
-from fidelis.outcomes.forms import ImportForm, RebaseForm
+from fidelis.outcomes.forms import ImportForm, MeasureForm, RebaseForm
 from fidelis.pages import breadcrumbs, paginate
 
 
@@ -46,6 +46,7 @@ def team_measures(request, slug, team_slug):
             "charts": _team_charts(team, measures),
             "can_rebase": can_rebase,
             "can_import": access.can_import_values(request.user, team),
+            "can_define": access.can_import_for_programme(request.user, programme),
             "can_view_programme": access.can_view_outcomes(request.user, programme),
             "breadcrumbs": breadcrumbs(
                 ("Home", reverse("home")),
@@ -214,6 +215,7 @@ def _import_page(request, *, programme, team, done: str, template_url: str, trai
             "problems": problems[:PROBLEMS_SHOWN],
             "more_problems": max(0, len(problems) - PROBLEMS_SHOWN),
             "measures": access.measures_of(programme),
+            "can_define": access.can_import_for_programme(request.user, programme),
             "template_url": template_url,
             "cancel": done,
             "breadcrumbs": breadcrumbs(*trail),
@@ -387,3 +389,106 @@ def fidelity_beside_csv(request, slug):
                 )
             )
     return table_response(f"{programme.slug}-fidelity-beside-outcomes", "csv", BESIDE_COLUMNS, rows)
+
+
+def _measures_trail(programme, last: str, *, to_list: bool = True):
+    trail = [
+        ("Home", reverse("home")),
+        (programme.name, programme.get_absolute_url()),
+        ("Outcomes", reverse("programme_outcomes", args=[programme.slug])),
+    ]
+    if to_list:
+        trail.append(("Measures", reverse("programme_measures", args=[programme.slug])))
+    return breadcrumbs(*trail, (last, ""))
+
+
+@login_required
+def programme_measures(request, slug):
+    programme = access.programme_for_measures(request.user, slug)
+    return render(
+        request,
+        "outcomes/measures.jinja",
+        {
+            "programme": programme,
+            "measures": access.measures_with_counts(programme),
+            "starter": actions.STARTER_MEASURES,
+            "breadcrumbs": _measures_trail(programme, "Measures", to_list=False),
+        },
+    )
+
+
+@login_required
+@require_POST
+def starter_measures(request, slug):
+    programme = access.programme_for_measures(request.user, slug)
+    added = actions.add_starter_measures(programme=programme)
+    if added:
+        messages.success(request, f"{len(added)} starter measures added.")
+    else:
+        messages.info(request, "The programme already has every starter measure.")
+    return redirect("programme_measures", slug)
+
+
+def _measure_form(request, programme, measure):
+    form = (
+        MeasureForm(request.POST)
+        if request.method == "POST"
+        else MeasureForm(initial=MeasureForm.initial_for(measure))
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_measure(
+                programme=programme, measure=measure, definition=form.definition()
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request,
+                f"{saved.name} {'saved' if measure else 'added'}: every team's "
+                "charts of it read by its definition.",
+            )
+            return redirect("programme_measures", programme.slug)
+    errors = error_list(form)
+    return render(
+        request,
+        "outcomes/measure_form.jinja",
+        {
+            "programme": programme,
+            "measure": measure,
+            "form": form,
+            "errors": errors,
+            "cancel": reverse("programme_measures", args=[programme.slug]),
+            "breadcrumbs": _measures_trail(
+                programme, f"Change {measure.name}" if measure else "Add a measure"
+            ),
+        },
+        status=status_for(form),
+    )
+
+
+@login_required
+def measure_new(request, slug):
+    programme = access.programme_for_measures(request.user, slug)
+    return _measure_form(request, programme, None)
+
+
+@login_required
+def measure_edit(request, slug, measure_id):
+    programme, measure = access.measure_for_edit(request.user, slug, measure_id)
+    return _measure_form(request, programme, measure)
+
+
+@login_required
+@require_POST
+def measure_remove(request, slug, measure_id):
+    _, measure = access.measure_for_edit(request.user, slug, measure_id)
+    try:
+        actions.remove_measure(measure=measure)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{measure.name} removed.")
+    return redirect("programme_measures", slug)
