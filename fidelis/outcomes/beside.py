@@ -109,13 +109,13 @@ def first_and_last_timepoints(programme):
     return timepoints[0], timepoints[-1]
 
 
-def totals(programme, teams, first, last) -> dict[tuple[int, int], int]:
-    """{(team id, timepoint id): agreed total} of the finalised reviews on the programme's
-    scale at the two timepoints."""
+def totals(programme, first, last) -> dict[tuple[int, int], int]:
+    """{(team id, timepoint id): agreed total} of the programme's finalised reviews on its
+    scale at the two timepoints (read by programme, not by a list of a thousand teams)."""
     return {
         (team_id, timepoint_id): total
         for team_id, timepoint_id, total in Review.objects.filter(
-            team__in=teams,
+            team__organisation__programme=programme,
             status=Status.FINALISED,
             scale_id=programme.scale_id,
             timepoint__in=[first, last],
@@ -124,12 +124,13 @@ def totals(programme, teams, first, last) -> dict[tuple[int, int], int]:
     }
 
 
-def window_means(measure: Measure, teams, windows: Windows) -> dict[int, tuple]:
-    """{team id: (mean before, months before, mean after, months after)} in one query."""
+def window_means(measure: Measure, windows: Windows) -> dict[int, tuple]:
+    """{team id: (mean before, months before, mean after, months after)} of every team with
+    values of the measure (one of the programme's), in one query."""
     before = Q(period__gte=windows.before_start, period__lt=windows.before_end)
     after = Q(period__gte=windows.after_start, period__lt=windows.after_end)
     found = (
-        MeasureValue.objects.filter(measure=measure, team__in=teams)
+        MeasureValue.objects.filter(measure=measure)
         .filter(before | after)
         .values("team_id")
         .annotate(
@@ -145,11 +146,13 @@ def window_means(measure: Measure, teams, windows: Windows) -> dict[int, tuple]:
     }
 
 
-def changes(programme, teams, measure: Measure) -> list[TeamChange]:
-    """Every team's change in fidelity and in the measure, in the teams' order."""
+def changes(programme, teams, measure: Measure, found: dict | None = None) -> list[TeamChange]:
+    """Every team's change in fidelity and in the measure, in the teams' order (`found`:
+    the totals, when already read for another measure)."""
     first, last = first_and_last_timepoints(programme)
-    found = totals(programme, teams, first, last) if first else {}
-    means = window_means(measure, teams, windows_of(programme))
+    if found is None:
+        found = totals(programme, first, last) if first else {}
+    means = window_means(measure, windows_of(programme))
     rows = []
     for team in teams:
         before, before_n, after, after_n = means.get(team.pk, (None, 0, None, 0))

@@ -371,9 +371,11 @@ def fidelity_beside_csv(request, slug):
     pseudonyms = access.sees_pseudonyms_only(request.user, programme)
     teams = access.teams_for_beside(programme, pseudonyms=pseudonyms)
     rules = access.row_rules(request.user, programme)
+    first, last = beside.first_and_last_timepoints(programme)
+    found = beside.totals(programme, first, last) if first else {}
     rows = []
     for measure in access.measures_of(programme):
-        for row in beside.changes(programme, teams, measure):
+        for row in beside.changes(programme, teams, measure, found):
             rows.append(
                 (
                     _beside_label(rules, row)[0],
