@@ -111,12 +111,13 @@ def sees_pseudonyms_only(user, programme) -> bool:
     return programme_access.sees_pseudonyms_only(user, programme)
 
 
-def teams_for_beside(programme, *, pseudonyms: bool) -> list[Team]:
-    """Every team in the programme, by the label the reader sees."""
+def teams_for_beside(programme, *, pseudonyms: bool) -> list:
+    """Every team in the programme, by the label the reader sees: rows with the team's
+    pk, organisation_id, name, pseudonym and slug (a thousand rows, not model objects)."""
     return list(
         Team.objects.in_programme(programme)
         .order_by("pseudonym" if pseudonyms else "name", "pk")
-        .only("pk", "organisation_id", "name", "pseudonym", "slug")
+        .values_list("pk", "organisation_id", "name", "pseudonym", "slug", named=True)
     )
 
 

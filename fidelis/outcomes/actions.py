@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from fidelis.outcomes.beside import series_means, windows_of
 from fidelis.outcomes.charts import chart_of
 from fidelis.outcomes.models import (
     Direction,
@@ -16,6 +17,7 @@ from fidelis.outcomes.models import (
     Rebase,
     month_start,
 )
+from fidelis.programmes.models import Programme
 from fidelis.validators import check_text
 
 #: The measures a programme starts with (the lead may add or change them): key, name, unit,
@@ -144,11 +146,19 @@ def refresh_readings(*, team_ids: list[int], measures: list[Measure]) -> int:
         team_id__in=team_ids, measure__in=measures
     ).values_list("team_id", "measure_id", "period"):
         rebases.setdefault((team_id, measure_id), []).append(period)
+    windows = {
+        programme.pk: windows_of(programme)
+        for programme in Programme.objects.filter(pk__in={m.programme_id for m in measures}).only(
+            "pk", "start_date"
+        )
+    }
     readings = []
     for team_id in team_ids:
         for measure_id, measure in by_id.items():
             series = points.get((team_id, measure_id), [])
             chart = chart_of(measure, series, sorted(rebases.get((team_id, measure_id), [])))
+            window = windows[measure.programme_id]
+            before, before_months, after, after_months = series_means(series, window)
             readings.append(
                 Reading(
                     measure=measure,
@@ -157,6 +167,11 @@ def refresh_readings(*, team_ids: list[int], measures: list[Measure]) -> int:
                     assurance=(chart.assurance or "") if chart else "",
                     period=series[-1][0] if series else None,
                     value=series[-1][1] if series else None,
+                    windows_from=window.before_start,
+                    before_mean=before,
+                    before_months=before_months,
+                    after_mean=after,
+                    after_months=after_months,
                 )
             )
     with transaction.atomic():

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 
-from fidelis.outcomes.models import Direction, Measure, MeasureValue, month_start
+from fidelis.outcomes.models import Direction, Measure, MeasureValue, Reading, month_start
 from fidelis.programmes.models import add_months
 from fidelis.reviews.models import Review, Status
 
@@ -50,15 +50,16 @@ def windows_of(programme) -> Windows:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class Window:
     mean: float | None
     months: int
 
 
-@dataclass
+@dataclass(slots=True)
 class TeamChange:
-    """One team's fidelity totals and one measure's two windows."""
+    """One team's fidelity totals and one measure's two windows, with the two changes
+    (None where a review is missing or a window has fewer than MIN_MONTHS months)."""
 
     team_id: int
     organisation_id: int
@@ -69,18 +70,8 @@ class TeamChange:
     last_total: int | None
     before: Window
     after: Window
-
-    @property
-    def fidelity_change(self) -> int | None:
-        if self.first_total is None or self.last_total is None:
-            return None
-        return self.last_total - self.first_total
-
-    @property
-    def measure_change(self) -> float | None:
-        if self.before.months < MIN_MONTHS or self.after.months < MIN_MONTHS:
-            return None
-        return self.after.mean - self.before.mean
+    fidelity_change: int | None
+    measure_change: float | None
 
     @property
     def complete(self) -> bool:
@@ -111,39 +102,78 @@ def first_and_last_timepoints(programme):
 
 def totals(programme, first, last) -> dict[tuple[int, int], int]:
     """{(team id, timepoint id): agreed total} of the programme's finalised reviews on its
-    scale at the two timepoints (read by programme, not by a list of a thousand teams)."""
+    scale at the two timepoints (the timepoints are the programme's own, so no join
+    through its teams is needed)."""
     return {
         (team_id, timepoint_id): total
         for team_id, timepoint_id, total in Review.objects.filter(
-            team__organisation__programme=programme,
+            timepoint__in=[first, last],
             status=Status.FINALISED,
             scale_id=programme.scale_id,
-            timepoint__in=[first, last],
             total__isnull=False,
-        ).values_list("team_id", "timepoint_id", "total")
+        )
+        .order_by()  # not the reviews' default order, which joins the teams to sort
+        .values_list("team_id", "timepoint_id", "total")
     }
+
+
+def series_means(series, windows: Windows) -> tuple:
+    """(mean before, months before, mean after, months after) of one team's monthly values
+    of a measure, [(period, value), ...]: what `Reading` keeps for the windows."""
+    before = [v for period, v in series if windows.before_start <= period < windows.before_end]
+    after = [v for period, v in series if windows.after_start <= period < windows.after_end]
+    return (
+        sum(before) / len(before) if before else None,
+        len(before),
+        sum(after) / len(after) if after else None,
+        len(after),
+    )
+
+
+def live_window_means(measure: Measure, windows: Windows) -> dict[int, tuple]:
+    """{team id: (mean before, months before, mean after, months after)} of every team with
+    values of the measure in either window, worked out from the values: one grouped query
+    per window, each reading only its six months from the index by measure and month."""
+    found: dict[int, list] = {}
+    for index, (start, end) in enumerate(
+        ((windows.before_start, windows.before_end), (windows.after_start, windows.after_end))
+    ):
+        for team_id, mean, months in (
+            MeasureValue.objects.filter(measure=measure, period__gte=start, period__lt=end)
+            .order_by()
+            .values("team_id")
+            .annotate(mean=Avg("value"), months=Count("pk"))
+            .values_list("team_id", "mean", "months")
+        ):
+            found.setdefault(team_id, [None, 0, None, 0])[2 * index : 2 * index + 2] = [
+                mean,
+                months,
+            ]
+    return {team_id: tuple(row) for team_id, row in found.items()}
 
 
 def window_means(measure: Measure, windows: Windows) -> dict[int, tuple]:
-    """{team id: (mean before, months before, mean after, months after)} of every team with
-    values of the measure (one of the programme's), in one query."""
-    before = Q(period__gte=windows.before_start, period__lt=windows.before_end)
-    after = Q(period__gte=windows.after_start, period__lt=windows.after_end)
-    found = (
-        MeasureValue.objects.filter(measure=measure)
-        .filter(before | after)
-        .values("team_id")
-        .annotate(
-            before=Avg("value", filter=before),
-            before_n=Count("pk", filter=before),
-            after=Avg("value", filter=after),
-            after_n=Count("pk", filter=after),
+    """The same as live_window_means, read from the teams' kept readings (written with
+    every change to the values); worked out from the values instead when any reading was
+    kept for other windows (the programme's start has moved since)."""
+    kept = {}
+    for team_id, start, *means in (
+        Reading.objects.filter(measure=measure)
+        .order_by()
+        .values_list(
+            "team_id",
+            "windows_from",
+            "before_mean",
+            "before_months",
+            "after_mean",
+            "after_months",
         )
-    )
-    return {
-        row["team_id"]: (row["before"], row["before_n"], row["after"], row["after_n"])
-        for row in found
-    }
+    ):
+        if start != windows.before_start:
+            return live_window_means(measure, windows)
+        if means[1] or means[3]:
+            kept[team_id] = tuple(means)
+    return kept
 
 
 def changes(programme, teams, measure: Measure, found: dict | None = None) -> list[TeamChange]:
@@ -153,9 +183,14 @@ def changes(programme, teams, measure: Measure, found: dict | None = None) -> li
     if found is None:
         found = totals(programme, first, last) if first else {}
     means = window_means(measure, windows_of(programme))
+    first_id = first.pk if first else None
+    last_id = last.pk if last else None
+    nothing = (None, 0, None, 0)
     rows = []
     for team in teams:
-        before, before_n, after, after_n = means.get(team.pk, (None, 0, None, 0))
+        before, before_n, after, after_n = means.get(team.pk, nothing)
+        first_total = found.get((team.pk, first_id))
+        last_total = found.get((team.pk, last_id))
         rows.append(
             TeamChange(
                 team_id=team.pk,
@@ -163,10 +198,16 @@ def changes(programme, teams, measure: Measure, found: dict | None = None) -> li
                 name=team.name,
                 pseudonym=team.pseudonym,
                 slug=team.slug,
-                first_total=found.get((team.pk, first.pk)) if first else None,
-                last_total=found.get((team.pk, last.pk)) if last else None,
+                first_total=first_total,
+                last_total=last_total,
                 before=Window(before, before_n),
                 after=Window(after, after_n),
+                fidelity_change=None
+                if first_total is None or last_total is None
+                else last_total - first_total,
+                measure_change=after - before
+                if before_n >= MIN_MONTHS and after_n >= MIN_MONTHS
+                else None,
             )
         )
     return rows

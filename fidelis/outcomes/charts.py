@@ -4,6 +4,7 @@ say what each chart shows, and one Vega-Lite chart per measure, drawn on the ser
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -335,16 +336,86 @@ def spec(measure: Measure, found: MeasureChart) -> dict:
     )
 
 
-def beside_spec(points: list[tuple[float, float]], measure: Measure, fidelity_title: str) -> dict:
+#: With more teams to plot than this, the scatter plot of fidelity beside outcomes draws a
+#: circle per group of teams that fall together, not one per team: a thousand points
+#: overlap into a blot and weigh the page down.
+BESIDE_MOST_POINTS = 150
+#: About how many bands the measure's changes fall into when teams are grouped.
+BESIDE_BANDS = 20
+
+
+def nice_step(span: float, bands: int) -> float:
+    """The smallest of 1, 2, 2.5 and 5 times a power of ten that cuts `span` into at most
+    `bands` bands (1 for no span)."""
+    if span <= 0:
+        return 1.0
+    raw = span / bands
+    power = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if factor * power >= raw:
+            return factor * power
+    return 10.0 * power  # pragma: no cover (10 always reaches raw)
+
+
+@dataclass(frozen=True)
+class BesidePoints:
+    """The points of the scatter plot: one per team, or, past BESIDE_MOST_POINTS, one per
+    group of teams with the same change in fidelity and a measure change in the same band
+    of `step` (None when not grouped), each with its number of teams."""
+
+    values: list[dict]
+    step: float | None
+
+
+def beside_points(points: list[tuple[int, float]]) -> BesidePoints:
+    if len(points) <= BESIDE_MOST_POINTS:
+        return BesidePoints(
+            [{"fidelity": x, "measure": round(y, 3), "teams": 1} for x, y in points], None
+        )
+    ys = [y for _, y in points]
+    step = nice_step(max(ys) - min(ys), BESIDE_BANDS)
+    groups: dict[tuple[int, int], int] = {}
+    for x, y in points:
+        key = (x, math.floor(y / step))
+        groups[key] = groups.get(key, 0) + 1
+    return BesidePoints(
+        [
+            {"fidelity": x, "measure": round((band + 0.5) * step, 6), "teams": n}
+            for (x, band), n in sorted(groups.items())
+        ],
+        step,
+    )
+
+
+def beside_spec(found: BesidePoints, measure: Measure, fidelity_title: str) -> dict:
     """The Vega-Lite definition of the scatter plot of fidelity beside one measure: one
-    point per team (its change in fidelity across, its change in the measure up), with
-    both zero lines drawn so a reader sees at once which teams rose on each."""
+    point per team (its change in fidelity across, its change in the measure up), or per
+    group of teams sized by their number, with both zero lines drawn so a reader sees at
+    once which teams rose on each."""
     unit = "percentage points" if measure.unit == "%" else measure.unit
-    values = [{"fidelity": x, "measure": round(y, 3)} for x, y in points]
+    teams = sum(v["teams"] for v in found.values)
+    if found.step is None:
+        shown = f"Scatter plot of {teams} teams"
+        size = {}
+    else:
+        shown = (
+            f"Scatter plot of {teams} teams in {len(found.values)} groups: each circle is the "
+            f"teams with the same change in fidelity and a change in "
+            f"{measure.name.lower()} within the same band of {found.step:g} {unit}, "
+            "larger for more teams"
+        )
+        size = {
+            "size": {
+                "field": "teams",
+                "type": "quantitative",
+                "title": "Teams",
+                "scale": {"range": [20, 400]},
+            }
+        }
     return house_style(
         {
             "description": (
-                f"Scatter plot of {len(points)} teams: change in fidelity total across, "
+                f"{shown}: change in fidelity total across, "
                 f"change in {measure.name.lower()} up. The table below gives each team's "
                 "figures."
             ),
@@ -352,7 +423,7 @@ def beside_spec(points: list[tuple[float, float]], measure: Measure, fidelity_ti
             "height": 280,
             "layer": [
                 {
-                    "data": {"values": values},
+                    "data": {"values": found.values},
                     "mark": {
                         "type": "point",
                         "filled": True,
@@ -372,6 +443,7 @@ def beside_spec(points: list[tuple[float, float]], measure: Measure, fidelity_ti
                             "type": "quantitative",
                             "title": f"Change in {measure.name.lower()} ({unit})",
                         },
+                        **size,
                     },
                 },
                 {

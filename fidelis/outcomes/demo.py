@@ -33,6 +33,13 @@ def _months(today: datetime.date) -> list[datetime.date]:
     return [add_months(last, -k) for k in range(MONTHS - 1, -1, -1)]
 
 
+def _seed_months(programme) -> list[datetime.date]:
+    """The 24 months from six months before the programme's first month: both windows of
+    fidelity beside outcomes (the six months before and months 7 to 12) hold values."""
+    first = add_months(programme.start_date.replace(day=1), -6)
+    return [add_months(first, k) for k in range(MONTHS)]
+
+
 def _value(measure: Measure, level: float, spread: float, base: int | None, rng, team, period):
     """A value near `level`, as a rate (a whole numerator over a denominator), the mean
     total of a questionnaire's returns (each item answered), or a mean."""
@@ -84,9 +91,8 @@ def _signals(name: str, key: str, k: int) -> tuple[float, float]:
     return 0.0, 1.0
 
 
-def _values(build: Build, teams, measures, *, signals: bool) -> list[MeasureValue]:
+def _values(build: Build, teams, measures, months, *, signals: bool) -> list[MeasureValue]:
     rng = build.rng
-    months = _months(datetime.date.today())
     rows = []
     for team in teams:
         for measure in measures:
@@ -103,16 +109,18 @@ def _values(build: Build, teams, measures, *, signals: bool) -> list[MeasureValu
 def build_demo(build: Build) -> None:
     measures = add_starter_measures(programme=build.programme)
     teams = list(Team.objects.in_programme(build.programme))
-    rows = MeasureValue.objects.bulk_create(_values(build, teams, measures, signals=True))
+    months = _months(datetime.date.today())
+    rows = MeasureValue.objects.bulk_create(_values(build, teams, measures, months, signals=True))
     build.rows["measure values"] += len(rows)
     build.rows["readings"] += refresh_readings(team_ids=[t.pk for t in teams], measures=measures)
 
 
 def build_seed(build: Build) -> None:
-    """Two years of every starter measure for every team, in bulk."""
+    """Two years of every starter measure for every team, in bulk (from six months
+    before the programme)."""
     measures = add_starter_measures(programme=build.programme)
     teams = list(Team.objects.in_programme(build.programme).only("pk", "name"))
-    rows = _values(build, teams, measures, signals=False)
+    rows = _values(build, teams, measures, _seed_months(build.programme), signals=False)
     MeasureValue.objects.bulk_create(rows, batch_size=5000)
     build.rows["measure values"] += len(rows)
     build.rows["readings"] += refresh_readings(team_ids=[t.pk for t in teams], measures=measures)

@@ -89,7 +89,12 @@ class MeasureValue(models.Model):
                 fields=["measure", "team", "period"], name="unique_measure_value"
             )
         ]
-        indexes = [models.Index(fields=["team", "measure", "period"], name="value_by_team")]
+        indexes = [
+            models.Index(fields=["team", "measure", "period"], name="value_by_team"),
+            # Every team's values of a measure over a span of months, read without the
+            # table (fidelity beside outcomes' six-month means).
+            models.Index(fields=["measure", "period", "team", "value"], name="value_by_month"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.team} {self.measure} {self.period:%Y-%m}: {self.value:g}"
@@ -129,6 +134,14 @@ class Reading(models.Model):
     assurance = models.CharField(max_length=20, blank=True)
     period = models.DateField(null=True, blank=True)
     value = models.FloatField(null=True, blank=True)
+    # Fidelity beside outcomes' two six-month windows, from the first month of the one
+    # before the programme (`windows_from`): their means and how many months each holds.
+    # A different programme start makes them stale, and the page then works them out.
+    windows_from = models.DateField(null=True, blank=True)
+    before_mean = models.FloatField(null=True, blank=True)
+    before_months = models.PositiveSmallIntegerField(default=0)
+    after_mean = models.FloatField(null=True, blank=True)
+    after_months = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["measure", "team"], name="unique_reading")]

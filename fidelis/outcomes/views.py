@@ -15,6 +15,7 @@ from fidelis.outcomes import access, actions, beside, importer
 from fidelis.outcomes.charts import (
     ASSURANCE_WORDS,
     VARIATION_WORDS,
+    beside_points,
     beside_spec,
     measure_chart,
 )
@@ -330,17 +331,17 @@ def fidelity_beside(request, slug):
                     "href": reverse("team_measures", args=[slug, row.slug]) if opens else None,
                 }
             )
+        points = beside_points([(r.fidelity_change, r.measure_change) for r in complete])
         context |= {
             "pseudonyms": pseudonyms,
             "rows": shown,
             "pages": pages,
             "summary": beside.summary(rows, measure),
             "n_teams": len(rows),
+            "grouped": points.step,
             "svg": render_svg(
                 beside_spec(
-                    [(r.fidelity_change, r.measure_change) for r in complete],
-                    measure,
-                    f"Change in fidelity total, {first.label} to {last.label}",
+                    points, measure, f"Change in fidelity total, {first.label} to {last.label}"
                 )
             )
             if complete

@@ -9,7 +9,7 @@ import statistics
 import pytest
 from django.urls import reverse
 
-from fidelis.outcomes import beside
+from fidelis.outcomes import beside, charts
 from fidelis.outcomes.models import Measure, MeasureValue
 from fidelis.programmes.models import Team, add_months
 from fidelis.reviews.models import Review, Status
@@ -128,3 +128,63 @@ def test_the_summary_counts_the_teams_by_direction(programme):
     improved = sum(1 for r in complete if r.measure_change < 0)
     assert found.up_better + found.not_up_better == improved
     assert found.up_better + found.up_worse == sum(1 for r in complete if r.fidelity_change > 0)
+
+
+def test_the_kept_window_means_are_those_of_the_values(programme, django_assert_num_queries):
+    windows = beside.windows_of(programme)
+    for measure in Measure.objects.filter(programme=programme):
+        with django_assert_num_queries(1):  # the readings only, not the values
+            kept = beside.window_means(measure, windows)
+        live = beside.live_window_means(measure, windows)
+        assert kept.keys() == live.keys() and kept
+        for team_id, (before, before_n, after, after_n) in live.items():
+            assert kept[team_id][1::2] == (before_n, after_n)
+            assert kept[team_id][0] == pytest.approx(before)
+            assert kept[team_id][2] == pytest.approx(after)
+
+
+def test_when_the_programme_start_moves_the_page_uses_the_new_windows(as_user, programme):
+    programme.start_date = add_months(programme.start_date, -2)
+    programme.save(update_fields=["start_date"])
+    ashby = Team.objects.get(slug="ashby-crisis-resolution-team")
+    fidelity, change = expected(programme, ashby, "assessed-4h")
+    text = page_text(as_user("lead").get(page_url(programme, "assessed-4h")))
+    assert f"{fidelity:+d}" in text and f"{change:+.1f}" in text
+    windows = beside.windows_of(programme)
+    measure = Measure.objects.get(programme=programme, key="assessed-4h")
+    assert beside.window_means(measure, windows) == beside.live_window_means(measure, windows)
+
+
+def test_a_step_cuts_the_span_into_at_most_the_bands():
+    assert charts.nice_step(20, 20) == 1
+    assert charts.nice_step(21, 20) == 2
+    assert charts.nice_step(45, 20) == 2.5
+    assert charts.nice_step(0.7, 20) == 0.05
+    assert charts.nice_step(0, 20) == 1
+
+
+def test_past_the_limit_teams_are_drawn_in_groups_that_hold_every_team():
+    few = [(k % 5, k / 10) for k in range(charts.BESIDE_MOST_POINTS)]
+    assert charts.beside_points(few).step is None
+    assert len(charts.beside_points(few).values) == len(few)
+    many = [(k % 5 - 2, (k * 37 % 101) / 7 - 6) for k in range(1000)]
+    found = charts.beside_points(many)
+    assert found.step == 1
+    assert sum(v["teams"] for v in found.values) == 1000
+    assert len(found.values) < 200
+    for x, y in many:  # each team's group is at its fidelity change, in its band
+        band = next(
+            v
+            for v in found.values
+            if v["fidelity"] == x and abs(v["measure"] - y) <= found.step / 2 + 1e-9
+        )
+        assert band["teams"] >= 1
+
+
+def test_the_page_says_when_the_plot_groups_teams(as_user, programme, monkeypatch):
+    text = page_text(as_user("lead").get(page_url(programme, "admissions")))
+    assert "too many to draw one by one" not in text
+    monkeypatch.setattr(charts, "BESIDE_MOST_POINTS", 1)
+    text = page_text(as_user("lead").get(page_url(programme, "admissions")))
+    assert "teams are too many to draw one by one: each circle is the teams with the same " in text
+    assert "within the same band of " in text
