@@ -409,7 +409,7 @@ def beside_spec(found: BesidePoints, measure: Measure, fidelity_title: str) -> d
                 "field": "teams",
                 "type": "quantitative",
                 "title": "Teams",
-                "scale": {"range": [20, 400]},
+                "scale": {"range": [20, 400], "zero": False},
             }
         }
     return house_style(
