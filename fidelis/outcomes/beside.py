@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 
 from fidelis.outcomes.models import Direction, Measure, MeasureValue, Reading, month_start
 from fidelis.programmes.models import add_months
@@ -156,24 +156,15 @@ def window_means(measure: Measure, windows: Windows) -> dict[int, tuple]:
     """The same as live_window_means, read from the teams' kept readings (written with
     every change to the values); worked out from the values instead when any reading was
     kept for other windows (the programme's start has moved since)."""
-    kept = {}
-    for team_id, start, *means in (
-        Reading.objects.filter(measure=measure)
-        .order_by()
-        .values_list(
-            "team_id",
-            "windows_from",
-            "before_mean",
-            "before_months",
-            "after_mean",
-            "after_months",
-        )
-    ):
-        if start != windows.before_start:
-            return live_window_means(measure, windows)
-        if means[1] or means[3]:
-            kept[team_id] = tuple(means)
-    return kept
+    readings = Reading.objects.filter(measure=measure).order_by()
+    if readings.exclude(windows_from=windows.before_start).exists():
+        return live_window_means(measure, windows)
+    return {
+        team_id: tuple(means)
+        for team_id, *means in readings.filter(
+            Q(before_months__gt=0) | Q(after_months__gt=0)
+        ).values_list("team_id", "before_mean", "before_months", "after_mean", "after_months")
+    }
 
 
 def changes(programme, teams, measure: Measure, found: dict | None = None) -> list[TeamChange]:
