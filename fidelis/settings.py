@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "fidelis.reviews",
     "fidelis.benchmarks",
     "fidelis.improvement",
+    "fidelis.support",
     "fidelis.outcomes",
     # The project level: its management commands (demo, seed) compose every app, and its
     # static folder (fidelis/static, with the built front-end assets) is found as an app's.
@@ -277,6 +278,7 @@ FIDELIS_HOME = [  # each takes the HomePage and adds sections, next steps, facts
     "fidelis.reviews.home.next_steps",
     "fidelis.benchmarks.home.links",
     "fidelis.improvement.home.next_steps",
+    "fidelis.support.home.next_steps",
 ]
 FIDELIS_NAVIGATION = [  # each takes the user and returns header links
     "fidelis.programmes.home.navigation",
@@ -286,6 +288,7 @@ FIDELIS_NAVIGATION = [  # each takes the user and returns header links
 FIDELIS_TEAM_PANELS = [  # each takes the user and the team and returns a Panel or None
     "fidelis.benchmarks.panels.team_panel",
     "fidelis.improvement.panels.team_panel",
+    "fidelis.support.panels.team_panel",
     "fidelis.outcomes.panels.team_panel",
     "fidelis.reviews.panels.team_panel",
 ]
@@ -299,6 +302,7 @@ FIDELIS_DEMO = [
     "fidelis.reviews.demo.build_demo",
     "fidelis.benchmarks.demo.build",
     "fidelis.improvement.demo.build_demo",
+    "fidelis.support.demo.build_demo",
     "fidelis.outcomes.demo.build_demo",
 ]
 FIDELIS_SEED = [
@@ -306,6 +310,7 @@ FIDELIS_SEED = [
     "fidelis.reviews.demo.build_seed",
     "fidelis.benchmarks.demo.build",
     "fidelis.improvement.demo.build_seed",
+    "fidelis.support.demo.build_seed",
     "fidelis.outcomes.demo.build_seed",
 ]
 # Told (with the programme's id, after the transaction commits) when a finalised review's
@@ -313,6 +318,7 @@ FIDELIS_SEED = [
 FIDELIS_ON_REVIEW_RESULT = ["fidelis.benchmarks.tasks.on_review_result"]
 FIDELIS_REMOVE = [
     "fidelis.outcomes.demo.remove",
+    "fidelis.support.demo.remove",
     "fidelis.improvement.demo.remove",
     "fidelis.reviews.demo.remove",
     "fidelis.programmes.demo.remove",

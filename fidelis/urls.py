@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("fidelis.reviews.urls")),
     path("", include("fidelis.benchmarks.urls")),
     path("", include("fidelis.improvement.urls")),
+    path("", include("fidelis.support.urls")),
     path("", include("fidelis.outcomes.urls")),
 ]

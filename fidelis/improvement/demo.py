@@ -392,6 +392,8 @@ def build_demo(build: Build) -> None:
         actions.sign_off(plan=plan, by=sponsor.user if sponsor else personas["lead"])
         quiet = timezone.now() - datetime.timedelta(weeks=9)
         Plan.objects.filter(pk=plan.pk).update(updated_at=quiet, signed_off_at=quiet)
+        # Its actions were written before the sign-off and not touched since.
+        Action.objects.filter(goal__plan=plan).update(created_at=quiet, updated_at=quiet)
 
 
 # `fidelis seed`: a plan for every team with a finalised review ------------------------------

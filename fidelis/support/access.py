@@ -1,0 +1,251 @@
+"""Who may see and log facilitation. Every support view decides access here.
+
+Rules, in words:
+- A team's facilitation (its contacts, with their notes, and its engagement indicator) is
+  open to the programme lead, the team's facilitators, managers and members, and the
+  senior sponsors of its organisation: a team sees its own and no other team's.
+  Reviewers and evaluators do not see it.
+- The team's facilitators and the programme lead log contacts with the team. A contact is
+  changed or removed by the person who logged it or by the lead.
+- A facilitator's caseload (their teams, time spent against the agreed dose, each team's
+  indicator) is open to the facilitator and the programme lead; the lead also sees the
+  list of every facilitator's caseload, and sets the programme's dose.
+
+Denied is 404 for a contact the user may not know exists, 403 otherwise.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+
+from fidelis.improvement.models import Goal, Plan, PlanStatus
+from fidelis.programmes import access as programme_access
+from fidelis.programmes.models import Membership, Role, Team
+from fidelis.scales.models import Item
+from fidelis.support.models import Contact
+
+#: Team roles that read the team's facilitation.
+SUPPORT_READERS = frozenset({Role.FACILITATOR, Role.TEAM_MANAGER, Role.TEAM_MEMBER})
+
+
+def _contact_q(user) -> Q:
+    s = programme_access.scopes(user)
+    return (
+        Q(team__organisation__programme_id__in=s.programmes_with(Role.LEAD))
+        | Q(team_id__in=s.teams_with(*SUPPORT_READERS))
+        | Q(team__organisation_id__in=s.organisations_with(Role.SPONSOR))
+    )
+
+
+def contacts_visible_to(user, queryset=None):
+    queryset = Contact.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(_contact_q(user))
+
+
+def can_view_support(user, team: Team) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    s = programme_access.scopes(user)
+    return bool(
+        Role.LEAD in s.roles_in_programme(team.organisation.programme_id)
+        or s.roles_in_team(team.pk) & SUPPORT_READERS
+        or Role.SPONSOR in s.roles_in_organisation(team.organisation_id)
+    )
+
+
+def can_log_contact(user, team: Team) -> bool:
+    if not user.is_authenticated:
+        return False
+    if programme_access.is_lead(user, team.organisation.programme):
+        return True
+    return Role.FACILITATOR in programme_access.scopes(user).roles_in_team(team.pk)
+
+
+def can_change_contact(user, contact: Contact) -> bool:
+    if not user.is_authenticated:
+        return False
+    if programme_access.is_lead(user, contact.team.organisation.programme):
+        return True
+    return contact.facilitator_id == user.pk and can_log_contact(user, contact.team)
+
+
+def team_for_support(user, programme_slug: str, team_slug: str) -> Team:
+    team = programme_access.team_for_view(user, programme_slug, team_slug)
+    if not can_view_support(user, team):
+        raise PermissionDenied(
+            "A team's facilitation is for the team, its facilitators, "
+            "its sponsors and the programme lead."
+        )
+    return team
+
+
+def team_for_logging(user, programme_slug: str, team_slug: str) -> Team:
+    team = team_for_support(user, programme_slug, team_slug)
+    if not can_log_contact(user, team):
+        raise PermissionDenied("Contacts are logged by the team's facilitators.")
+    return team
+
+
+def _contact(pk: int) -> Contact | None:
+    return (
+        Contact.objects.filter(pk=pk)
+        .select_related("team__organisation__programme", "facilitator")
+        .first()
+    )
+
+
+def contact_for_view(user, pk: int) -> Contact:
+    contact = _contact(pk)
+    if contact is None or not can_view_support(user, contact.team):
+        raise Http404("No such contact")
+    return contact
+
+
+def contact_for_edit(user, pk: int) -> Contact:
+    contact = contact_for_view(user, pk)
+    if not can_change_contact(user, contact):
+        raise PermissionDenied("A contact is changed by the facilitator who logged it.")
+    return contact
+
+
+def contacts_of(team: Team):
+    """The team's contacts, newest first (for a page that has already checked the team)."""
+    return (
+        Contact.objects.filter(team=team)
+        .select_related("facilitator")
+        .prefetch_related("goals", "items", "follow_ups__owner")
+    )
+
+
+def last_logged_by(user, programme) -> Contact | None:
+    """The person's latest contact in the programme: its team and mode are offered first."""
+    return (
+        Contact.objects.filter(facilitator=user, team__organisation__programme=programme)
+        .select_related("team")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def goals_to_discuss_qs(team: Team):
+    """The goals of the team's plan in progress, which a contact may discuss and a
+    follow-up may serve."""
+    return (
+        Goal.objects.filter(plan__team=team)
+        .exclude(plan__status=PlanStatus.CLOSED)
+        .select_related("plan")
+        .order_by("order", "pk")
+    )
+
+
+def plan_in_progress(team: Team) -> Plan | None:
+    return Plan.objects.filter(team=team).exclude(status=PlanStatus.CLOSED).first()
+
+
+def items_qs(team: Team):
+    """The items of the programme's scale, which a contact may discuss."""
+    return Item.objects.filter(scale_id=team.organisation.programme.scale_id).order_by("number")
+
+
+def owners_for(team: Team):
+    """Who may own a follow-up action: everyone with a role in the team, by name."""
+    return (
+        get_user_model()
+        .objects.filter(pk__in=Membership.objects.filter(team=team).values("user_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+# Caseloads ----------------------------------------------------------------------------------
+
+
+def is_facilitator_in(user, programme) -> bool:
+    return programme_access.has_role(user, programme, Role.FACILITATOR)
+
+
+def caseload_teams(facilitator, programme) -> list[Team]:
+    """The teams the person facilitates in the programme, by name."""
+    return list(
+        Team.objects.filter(
+            organisation__programme=programme,
+            memberships__user=facilitator,
+            memberships__role=Role.FACILITATOR,
+        )
+        .select_related("organisation")
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def programme_for_caseload(user, slug: str):
+    """The programme whose caseload the user opens: their own, as a facilitator."""
+    programme = programme_access.programme_for_view(user, slug)
+    if not (is_facilitator_in(user, programme) or programme_access.is_lead(user, programme)):
+        raise PermissionDenied("A caseload is for facilitators and the programme lead.")
+    return programme
+
+
+def facilitator_for_view(user, programme, person_id: int):
+    """A facilitator of the programme whose caseload the user may open: themselves, or
+    anyone's for the lead (404 for someone who is not a facilitator there)."""
+    person = (
+        get_user_model()
+        .objects.filter(
+            pk=person_id,
+            memberships__programme=programme,
+            memberships__role=Role.FACILITATOR,
+        )
+        .first()
+    )
+    if person is None:
+        raise Http404("No such facilitator")
+    if person.pk != user.pk and not programme_access.is_lead(user, programme):
+        raise PermissionDenied("A facilitator's caseload is for them and the programme lead.")
+    return person
+
+
+def can_view_caseloads(user, programme) -> bool:
+    return programme_access.is_lead(user, programme)
+
+
+def programme_for_caseloads(user, slug: str):
+    programme = programme_access.programme_for_view(user, slug)
+    if not can_view_caseloads(user, programme):
+        raise PermissionDenied("Every facilitator's caseload is for the programme lead.")
+    return programme
+
+
+def facilitators_of(programme):
+    """The programme's facilitators, by name, with their number of teams."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__programme=programme, memberships__role=Role.FACILITATOR)
+        .annotate(
+            teams=Count(
+                "memberships",
+                filter=Q(memberships__programme=programme, memberships__role=Role.FACILITATOR),
+            )
+        )
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def programme_for_support_settings(user, slug: str):
+    programme = programme_access.programme_for_view(user, slug)
+    if not programme_access.is_lead(user, programme):
+        raise PermissionDenied("The facilitation dose is set by the programme lead.")
+    return programme
+
+
+def teams_of_organisations(organisation_ids: list[int]) -> list[Team]:
+    """The teams of these organisations (a sponsor's), by name."""
+    return list(Team.objects.filter(organisation_id__in=organisation_ids).order_by("name", "pk"))

@@ -1,0 +1,172 @@
+"""Writes to facilitation: contacts (with their follow-ups, which become plan actions),
+and the programme's agreed dose."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from fidelis.improvement import actions as plan_actions
+from fidelis.improvement.models import Action, Goal, PlanStatus
+from fidelis.support.models import Contact, Mode, Participant, SupportSettings
+from fidelis.validators import check_text
+
+#: The longest contact that can be logged, in minutes (a whole day).
+MAX_MINUTES = 24 * 60
+NOTES_LIMIT = 5_000
+#: The form fields of a follow-up, by the plan action's field they fill.
+FOLLOW_UP_FIELDS = {
+    "title": "follow_up",
+    "goal": "follow_up_goal",
+    "owner": "follow_up_owner",
+    "due_on": "follow_up_due",
+    "hours": "follow_up_hours",
+}
+
+
+def settings_for(programme) -> SupportSettings:
+    """The programme's dose (the defaults, unsaved, when the lead has not set one)."""
+    found = SupportSettings.objects.filter(programme=programme).first()
+    return found or SupportSettings(programme=programme)
+
+
+def save_settings(*, programme, weekly_sessions, session_hours) -> SupportSettings:
+    problems = {}
+    if weekly_sessions is None or not Decimal("0.5") <= weekly_sessions <= Decimal("10"):
+        problems["weekly_sessions"] = "Give the sessions a week as a number from 0.5 to 10."
+    if session_hours is None or not Decimal("0.5") <= session_hours <= Decimal("8"):
+        problems["session_hours"] = "Give a session's length in hours, from 0.5 to 8."
+    if problems:
+        raise ValidationError(problems)
+    found, _ = SupportSettings.objects.update_or_create(
+        programme=programme,
+        defaults={"weekly_sessions": weekly_sessions, "session_hours": session_hours},
+    )
+    return found
+
+
+def _check_contact(team, *, happened_on, mode, minutes, took_part, goals, items, notes, today):
+    check_text(limits={"notes": NOTES_LIMIT}, notes=notes)
+    problems: dict[str, str] = {}
+    if happened_on is None:
+        problems["happened_on"] = "Give the date of the contact."
+    elif happened_on > today:
+        problems["happened_on"] = (
+            "A contact is logged once it has happened: give today's date or an earlier one."
+        )
+    if mode not in Mode.values:
+        problems["mode"] = "Choose how the contact happened: a visit, phone, video call or email."
+    if minutes is None:
+        problems["minutes"] = "Give the time the contact took, in minutes."
+    elif not 1 <= minutes <= MAX_MINUTES:
+        problems["minutes"] = f"Give the minutes as a whole number from 1 to {MAX_MINUTES:,}."
+    if any(key not in Participant.values for key in took_part):
+        problems["took_part"] = "Choose who took part from the list."
+    plan_goals = {
+        g.pk for g in Goal.objects.filter(plan__team=team).exclude(plan__status=PlanStatus.CLOSED)
+    }
+    if any(goal.pk not in plan_goals for goal in goals):
+        problems["goals"] = "Choose goals of the team's plan in progress."
+    scale_id = team.organisation.programme.scale_id
+    if any(item.scale_id != scale_id for item in items):
+        problems["items"] = "Choose items of the programme's scale."
+    if problems:
+        raise ValidationError(problems)
+
+
+def _follow_up(contact: Contact, follow_up: dict, by) -> Action:
+    goal = follow_up.get("goal")
+    if goal is None:
+        raise ValidationError(
+            {
+                "follow_up_goal": "Choose the plan goal the follow-up serves: it becomes one of "
+                "the goal's actions."
+            }
+        )
+    if goal.plan.team_id != contact.team_id:
+        raise ValidationError({"follow_up_goal": "Choose a goal of this team's plan."})
+    try:
+        action = plan_actions.save_action(
+            goal=goal,
+            title=follow_up.get("title") or "",
+            owner=follow_up.get("owner"),
+            due_on=follow_up.get("due_on"),
+            hours=follow_up.get("hours"),
+            by=by,
+        )
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                FOLLOW_UP_FIELDS.get(name, "follow_up"): messages
+                for name, messages in error.message_dict.items()
+            }
+        ) from error
+    contact.follow_ups.add(action)
+    return action
+
+
+def has_follow_up(follow_up: dict | None) -> bool:
+    return bool(follow_up) and any(value not in (None, "") for value in follow_up.values())
+
+
+@transaction.atomic
+def save_contact(
+    *,
+    team,
+    by,
+    contact: Contact | None = None,
+    happened_on: datetime.date | None,
+    mode: str,
+    minutes: int | None,
+    took_part: list[str],
+    goals: list[Goal],
+    items: list,
+    notes: str = "",
+    follow_up: dict | None = None,
+    today: datetime.date | None = None,
+) -> Contact:
+    """Log a contact with the team (or change one), and turn its follow-up, if any, into
+    an action of the team's plan owned by a named person: all of it, or nothing."""
+    today = today or timezone.localdate()
+    _check_contact(
+        team,
+        happened_on=happened_on,
+        mode=mode,
+        minutes=minutes,
+        took_part=took_part,
+        goals=goals,
+        items=items,
+        notes=notes,
+        today=today,
+    )
+    if contact is None:
+        contact = Contact(team=team, facilitator=by)
+    contact.happened_on = happened_on
+    contact.mode = mode
+    contact.minutes = minutes
+    contact.took_part = [key for key in Participant.values if key in set(took_part)]
+    contact.notes = (notes or "").strip()
+    contact.updated_at = timezone.now()
+    contact.save()
+    contact.goals.set(goals)
+    contact.items.set(items)
+    if has_follow_up(follow_up):
+        _follow_up(contact, follow_up, by)
+    return contact
+
+
+@transaction.atomic
+def add_follow_up(*, contact: Contact, follow_up: dict, by) -> Action:
+    """Turn one more follow-up of a logged contact into a plan action."""
+    return _follow_up(contact, follow_up, by)
+
+
+def remove_contact(*, contact: Contact) -> None:
+    """Remove a contact logged in error (its follow-ups stay in the plan as actions)."""
+    contact.delete()

@@ -1,0 +1,144 @@
+"""Facilitation's part of the demo and of `fidelis seed`: a year of contacts between each
+demo team and its facilitator (about one a week, mostly visits), with Ashby's linked to
+its plan's goals and one follow-up that became a plan action; Marlpit drifting, with no
+contact for seven weeks. The seed adds two contacts a month for six months per team."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from fidelis.bulk import Build, delete
+from fidelis.improvement.models import Action, Goal, PlanStatus
+from fidelis.programmes.models import Membership, Role, Team
+from fidelis.support.models import Contact, Mode, Participant
+
+VISIT_NOTES = [
+    "Went through the working group's progress on the goals and what is blocking them.",
+    "Joined the morning handover, then talked through the audit results with the staff.",
+    "Helped the working group draft its checklist and agree who pilots it.",
+    "Sat in on the service improvement group; two actions moved on, one needs the sponsor.",
+]
+CALL_NOTES = [
+    "Talked through the staffing gaps that are slowing the plan, and who could cover.",
+    "Checked the audit dates and the agenda for the next group meeting.",
+    "Shared what another team did on the same item, and offered an introduction.",
+    "Agreed with the team manager what to bring to the next visit.",
+]
+DRIFTING = "Marlpit Crisis Team"
+#: Weeks since Marlpit's last contact, in the demo.
+DRIFT_WEEKS = 7
+
+
+def _evening(day: datetime.date) -> datetime.datetime:
+    """When a contact of that day was logged: at the end of it."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(17, 30)))
+
+
+def _facilitators(teams) -> dict[int, int]:
+    return dict(
+        Membership.objects.filter(team__in=teams, role=Role.FACILITATOR)
+        .order_by("pk")
+        .values_list("team_id", "user_id")
+    )
+
+
+def build_demo(build: Build) -> None:
+    rng = build.rng
+    programme = build.programme
+    teams = list(Team.objects.in_programme(programme))
+    facilitator = _facilitators(teams)
+    today = datetime.date.today()
+    start = programme.start_date
+    rows = []
+    for team in teams:
+        last = today - datetime.timedelta(weeks=DRIFT_WEEKS) if team.name == DRIFTING else today
+        day = start + datetime.timedelta(days=rng.randint(0, 6))
+        while day <= last:
+            mode = rng.choices(
+                [Mode.VISIT, Mode.PHONE, Mode.VIDEO, Mode.EMAIL], weights=[6, 2, 2, 1]
+            )[0]
+            minutes = {
+                Mode.VISIT: rng.choice([90, 120, 120, 150, 180]),
+                Mode.PHONE: rng.choice([20, 30, 45]),
+                Mode.VIDEO: rng.choice([45, 60, 60, 90]),
+                Mode.EMAIL: 15,
+            }[mode]
+            took_part = [Participant.MANAGER]
+            if mode == Mode.VISIT:
+                took_part += rng.sample(
+                    [Participant.STAFF, Participant.WORKING_GROUP, Participant.CLINICAL_LEAD], 2
+                )
+            rows.append(
+                Contact(
+                    team=team,
+                    facilitator_id=facilitator.get(team.pk),
+                    happened_on=day,
+                    mode=mode,
+                    minutes=minutes,
+                    took_part=[k for k in Participant.values if k in took_part],
+                    notes=rng.choice(VISIT_NOTES if mode == Mode.VISIT else CALL_NOTES),
+                    created_at=_evening(day),
+                    updated_at=_evening(day),
+                )
+            )
+            day += datetime.timedelta(days=rng.choice([5, 7, 7, 7, 9, 14]))
+    Contact.objects.bulk_create(rows)
+    build.rows["facilitation contacts"] += len(rows)
+    _link_ashby(build, teams)
+
+
+def _link_ashby(build: Build, teams) -> None:
+    """Ashby's recent visits discussed its plan's goals; the latest one's follow-up is
+    one of the plan's actions."""
+    ashby = next((t for t in teams if t.name == "Ashby Crisis Resolution Team"), None)
+    if ashby is None:
+        return
+    goals = list(Goal.objects.filter(plan__team=ashby).exclude(plan__status=PlanStatus.CLOSED))
+    visits = list(Contact.objects.filter(team=ashby, mode=Mode.VISIT).order_by("-happened_on")[:6])
+    if not goals or not visits:
+        return
+    for index, visit in enumerate(visits):
+        visit.goals.set([goals[index % len(goals)]])
+    action = (
+        Action.objects.filter(goal__in=goals, created_by=build.personas.get("manager"))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if action is not None:
+        visits[0].follow_ups.add(action)
+
+
+def build_seed(build: Build) -> None:
+    """Two contacts a month for the last six months for every team with a facilitator."""
+    rng = build.rng
+    teams = list(Team.objects.in_programme(build.programme).only("pk"))
+    facilitator = _facilitators(teams)
+    today = datetime.date.today()
+    rows = []
+    for team in teams:
+        if team.pk not in facilitator:
+            continue
+        for k in range(12):
+            rows.append(
+                Contact(
+                    team_id=team.pk,
+                    facilitator_id=facilitator[team.pk],
+                    happened_on=today - datetime.timedelta(days=15 * k + rng.randint(0, 10)),
+                    mode=Mode.VISIT if k % 3 else Mode.PHONE,
+                    minutes=120 if k % 3 else 30,
+                    took_part=[Participant.MANAGER, Participant.STAFF],
+                )
+            )
+    Contact.objects.bulk_create(rows, batch_size=5000)
+    build.rows["facilitation contacts"] += len(rows)
+
+
+def remove(programme) -> None:
+    contacts = Contact.objects.filter(team__organisation__programme=programme)
+    delete(
+        Contact.goals.through.objects.filter(contact__in=contacts),
+        Contact.items.through.objects.filter(contact__in=contacts),
+        Contact.follow_ups.through.objects.filter(contact__in=contacts),
+        contacts,
+    )

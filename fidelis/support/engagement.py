@@ -1,0 +1,91 @@
+"""The facts the engagement rules read (fidelis.lib.engagement), gathered for many teams
+of one programme in a fixed number of queries, however many teams there are."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from fidelis.improvement.models import OPEN_STATUSES, Action, Plan, PlanStatus
+from fidelis.lib.engagement import RECENT, Facts, Indicator, indicator
+from fidelis.reviews.models import Review, Status
+from fidelis.support.models import Contact
+
+
+def due_timepoint(programme, today: datetime.date):
+    """The latest review timepoint whose month has started (None before the first)."""
+    started = [t for t in programme.timepoints.all() if t.due_date <= today]
+    return max(started, key=lambda t: (t.due_date, t.order)) if started else None
+
+
+def local_day(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def facts_for(programme, team_ids: list[int], today: datetime.date) -> dict[int, Facts]:
+    """{team id: Facts} for the programme's teams given."""
+    timepoint = due_timepoint(programme, today)
+    finalised_at_due = set()
+    if timepoint is not None:
+        finalised_at_due = set(
+            Review.objects.filter(
+                team_id__in=team_ids, timepoint=timepoint, status=Status.FINALISED
+            ).values_list("team_id", flat=True)
+        )
+    last_finalised = dict(
+        Review.objects.filter(team_id__in=team_ids, status=Status.FINALISED)
+        .order_by()
+        .values("team_id")
+        .annotate(last=Max("finalised_at"))
+        .values_list("team_id", "last")
+    )
+    plans = dict(
+        Plan.objects.filter(team_id__in=team_ids)
+        .exclude(status=PlanStatus.CLOSED)
+        .values_list("team_id", "status")
+    )
+    actions = {
+        row["goal__plan__team_id"]: row
+        for row in Action.objects.filter(goal__plan__team_id__in=team_ids)
+        .exclude(goal__plan__status=PlanStatus.CLOSED)
+        .order_by()
+        .values("goal__plan__team_id")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            last=Max("updated_at"),
+        )
+    }
+    since = today - RECENT
+    contacts = {
+        row["team_id"]: row
+        for row in Contact.objects.filter(team_id__in=team_ids, happened_on__lte=today)
+        .order_by()
+        .values("team_id")
+        .annotate(last=Max("happened_on"), recent=Count("pk", filter=Q(happened_on__gt=since)))
+    }
+    found = {}
+    for team_id in team_ids:
+        action = actions.get(team_id, {})
+        contact = contacts.get(team_id, {})
+        found[team_id] = Facts(
+            today=today,
+            due_review=(timepoint.label, timepoint.due_date, team_id in finalised_at_due)
+            if timepoint
+            else None,
+            last_finalised=local_day(last_finalised.get(team_id)),
+            plan_signed_off=plans.get(team_id) == PlanStatus.SIGNED_OFF,
+            open_actions=action.get("open", 0),
+            last_action_update=local_day(action.get("last")),
+            last_contact=contact.get("last"),
+            recent_contacts=contact.get("recent", 0),
+        )
+    return found
+
+
+def indicators_for(programme, team_ids: list[int], today: datetime.date) -> dict[int, Indicator]:
+    return {
+        team_id: indicator(facts)
+        for team_id, facts in facts_for(programme, team_ids, today).items()
+    }

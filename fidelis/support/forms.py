@@ -1,0 +1,144 @@
+from django import forms
+
+from fidelis.forms import DateInput, Form
+from fidelis.support.actions import MAX_MINUTES
+from fidelis.support.models import Mode, Participant
+
+
+class FollowUpForm(Form):
+    """A follow-up of a contact, which becomes an action of the team's plan."""
+
+    follow_up = forms.CharField(
+        label="Follow-up action",
+        required=False,
+        help_text="It becomes an action of the plan, with its owner.",
+    )
+    follow_up_goal = forms.ModelChoiceField(
+        queryset=None, label="For the goal", required=False, empty_label="Choose a goal"
+    )
+    follow_up_owner = forms.ModelChoiceField(
+        queryset=None, label="Owner", required=False, empty_label="Choose who will do it"
+    )
+    follow_up_due = forms.DateField(label="Due", widget=DateInput(), required=False)
+    follow_up_hours = forms.DecimalField(
+        label="Estimated staff hours",
+        max_digits=6,
+        decimal_places=1,
+        required=False,
+        error_messages={"invalid": "Give the hours as a number, such as 6 or 2.5."},
+    )
+
+    def __init__(self, *args, goals, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up_goal"].queryset = goals
+        self.fields["follow_up_goal"].label_from_instance = lambda g: g.title
+        self.fields["follow_up_owner"].queryset = people
+        self.fields["follow_up_owner"].label_from_instance = lambda u: u.display_name
+
+    def follow_up_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data.get("follow_up") or "",
+            "goal": data.get("follow_up_goal"),
+            "owner": data.get("follow_up_owner"),
+            "due_on": data.get("follow_up_due"),
+            "hours": data.get("follow_up_hours"),
+        }
+
+
+class ContactForm(FollowUpForm):
+    """A contact on one screen, quick to fill in on a phone after a visit."""
+
+    happened_on = forms.DateField(label="Date", widget=DateInput(), required=False)
+    mode = forms.ChoiceField(
+        label="How", choices=Mode.choices, widget=forms.RadioSelect, required=False
+    )
+    minutes = forms.IntegerField(
+        label="Time taken, in minutes",
+        required=False,
+        min_value=1,
+        max_value=MAX_MINUTES,
+        help_text="The time spent with the team: 60 for an hour, 90 for an hour and a half.",
+        error_messages={
+            "invalid": "Give the minutes as a whole number, such as 90.",
+            "min_value": f"Give the minutes as a whole number from 1 to {MAX_MINUTES:,}.",
+            "max_value": f"Give the minutes as a whole number from 1 to {MAX_MINUTES:,}.",
+        },
+    )
+    took_part = forms.MultipleChoiceField(
+        label="Who took part",
+        choices=Participant.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="By role only: never a name of a patient or their details.",
+    )
+    goals = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Plan goals discussed",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    items = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Scale items discussed",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Besides those of the goals.",
+    )
+    notes = forms.CharField(
+        label="Notes",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="What was discussed and agreed. The team reads these notes; no patient details.",
+    )
+    field_order = (
+        "happened_on",
+        "mode",
+        "minutes",
+        "took_part",
+        "goals",
+        "items",
+        "notes",
+    )
+    FOLLOW_UP_FIELDS = (
+        "follow_up",
+        "follow_up_goal",
+        "follow_up_owner",
+        "follow_up_due",
+        "follow_up_hours",
+    )
+
+    def __init__(self, *args, goals, items, people, follow_up: bool = True, **kwargs):
+        super().__init__(*args, goals=goals, people=people, **kwargs)
+        self.fields["goals"].queryset = goals
+        self.fields["goals"].label_from_instance = lambda g: g.title
+        self.fields["items"].queryset = items
+        self.fields["items"].label_from_instance = lambda i: f"{i.number}. {i.title}"
+        if not goals.exists():
+            del self.fields["goals"]
+        if not follow_up or "goals" not in self.fields:
+            for name in self.FOLLOW_UP_FIELDS:
+                del self.fields[name]
+
+    def follow_up_data(self) -> dict | None:
+        if "follow_up" not in self.fields:
+            return None
+        return super().follow_up_data()
+
+
+class SupportSettingsForm(Form):
+    weekly_sessions = forms.DecimalField(
+        label="Sessions a week for each team",
+        max_digits=3,
+        decimal_places=1,
+        required=False,
+        help_text="The programme we follow offered about one session a week.",
+        error_messages={"invalid": "Give the sessions as a number, such as 1 or 0.5."},
+    )
+    session_hours = forms.DecimalField(
+        label="Hours in a session",
+        max_digits=3,
+        decimal_places=1,
+        required=False,
+        error_messages={"invalid": "Give the hours as a number, such as 2 or 1.5."},
+    )

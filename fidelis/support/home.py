@@ -1,0 +1,101 @@
+"""Facilitation's part of the home page: a facilitator's teams with no contact this month
+and teams turning amber or red; the way to log a contact; a sponsor's drifting teams."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from fidelis.lib.engagement import GREEN, RED
+from fidelis.pages import HomePage, Link
+from fidelis.programmes.models import Role
+from fidelis.support import access
+from fidelis.support.caseload import no_contact_this_month
+from fidelis.support.engagement import indicators_for
+
+#: How many teams a next-step list names before pointing to the caseload.
+TEAM_LIMIT = 5
+
+
+def _support_url(programme, team) -> str:
+    return reverse("team_support", args=[programme.slug, team.slug])
+
+
+def next_steps(page: HomePage) -> None:
+    for section in page.sections:
+        programme = section.programme
+        if section.role == Role.FACILITATOR:
+            _facilitator(section, page.today)
+        elif section.role == Role.SPONSOR:
+            _sponsor(section, page.today)
+        elif section.role == Role.LEAD:
+            section.links.append(
+                Link(
+                    "Facilitators' caseloads: time with each team, and who is drifting",
+                    reverse("support_caseloads", args=[programme.slug]),
+                )
+            )
+        elif section.role in (Role.TEAM_MANAGER, Role.TEAM_MEMBER):
+            for membership in section.memberships:
+                if membership.team is not None:
+                    section.links.append(
+                        Link(
+                            "Your team's facilitation and engagement",
+                            _support_url(programme, membership.team),
+                        )
+                    )
+
+
+def _facilitator(section, today) -> None:
+    programme = section.programme
+    teams = {m.team.pk: m.team for m in section.memberships if m.team is not None}
+    if not teams:
+        return
+    quiet = no_contact_this_month(list(teams), today)
+    indicators = indicators_for(programme, list(teams), today)
+    steps = []
+    for team_id in sorted(quiet, key=lambda t: teams[t].name):
+        team = teams[team_id]
+        steps.append(
+            Link(
+                f"No contact yet this month: {team.name}",
+                reverse("support_contact_new", args=[programme.slug, team.slug]),
+                "Log a contact once you have been in touch.",
+            )
+        )
+    for team_id, found in sorted(indicators.items(), key=lambda kv: teams[kv[0]].name):
+        if found.level != GREEN:
+            steps.append(
+                Link(
+                    f"{found.words}: {teams[team_id].name}",
+                    _support_url(programme, teams[team_id]),
+                    " ".join(r.text for r in found.concerns),
+                )
+            )
+    caseload_url = reverse("support_caseload", args=[programme.slug])
+    section.next_steps.extend(steps[:TEAM_LIMIT])
+    if len(steps) > TEAM_LIMIT:
+        section.next_steps.append(
+            Link(f"{len(steps) - TEAM_LIMIT} more of your teams need a look", caseload_url)
+        )
+    section.links.insert(0, Link("Log a contact", reverse("support_log", args=[programme.slug])))
+    section.links.insert(1, Link("Your caseload", caseload_url))
+
+
+def _sponsor(section, today) -> None:
+    programme = section.programme
+    organisations = [m.organisation_id for m in section.memberships if m.organisation_id]
+    teams = {t.pk: t for t in access.teams_of_organisations(organisations)}
+    if not teams:
+        return
+    for team_id, found in sorted(
+        indicators_for(programme, list(teams), today).items(), key=lambda kv: teams[kv[0]].name
+    ):
+        if found.level == RED:
+            section.next_steps.append(
+                Link(
+                    f"{found.words}: {teams[team_id].name}",
+                    _support_url(programme, teams[team_id]),
+                    " ".join(r.text for r in found.concerns)
+                    + " Senior support mattered most to the teams we follow.",
+                )
+            )

@@ -1,0 +1,119 @@
+"""Facilitation: each contact a facilitator has with a team, and the programme's agreed
+dose of it.
+
+In the programme we follow each team had a facilitator for about one session a week,
+and teams called that support essential. A contact records when, how and for how long,
+who took part by role (never a patient's details), what was discussed (plan goals and
+scale items) and the follow-ups, which become plan actions with an owner.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from fidelis.validators import SafeTextField
+
+
+class SupportSettings(models.Model):
+    """A programme's agreed facilitation dose (a programme without a row uses the
+    defaults: one session of two hours a week for each team)."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="support_settings"
+    )
+    weekly_sessions = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1"),
+        help_text="Facilitation sessions each team is offered a week.",
+    )
+    session_hours = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("2"),
+        help_text="The length of a session, in hours.",
+    )
+
+    class Meta:
+        verbose_name_plural = "support settings"
+
+    def __str__(self) -> str:
+        return f"Support settings: {self.programme}"
+
+
+class Mode(models.TextChoices):
+    VISIT = "visit", "Visit"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video call"
+    EMAIL = "email", "Email"
+
+
+class Participant(models.TextChoices):
+    """Who took part in a contact, by role only."""
+
+    MANAGER = "manager", "Team manager"
+    CLINICAL_LEAD = "clinical_lead", "Clinical lead"
+    STAFF = "staff", "Team staff"
+    WORKING_GROUP = "working_group", "A working group"
+    SPONSOR = "sponsor", "Senior sponsor"
+    LIVED_EXPERIENCE = "lived_experience", "Service user or carer representative"
+    OTHER = "other", "Others"
+
+
+class Contact(models.Model):
+    """One contact between a facilitator and a team: a visit, call, video call or email."""
+
+    team = models.ForeignKey(
+        "programmes.Team", on_delete=models.CASCADE, related_name="facilitation_contacts"
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="facilitation_contacts",
+    )
+    happened_on = models.DateField()
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    minutes = models.PositiveSmallIntegerField()
+    took_part = models.JSONField(default=list, blank=True, help_text="Participant keys.")
+    goals = models.ManyToManyField("improvement.Goal", blank=True, related_name="+")
+    items = models.ManyToManyField("scales.Item", blank=True, related_name="+")
+    notes = SafeTextField(blank=True)
+    follow_ups = models.ManyToManyField("improvement.Action", blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        indexes = [
+            models.Index(fields=["team", "happened_on"], name="contact_by_team"),
+            models.Index(fields=["facilitator", "happened_on"], name="contact_by_facilitator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.get_mode_display().lower()}, {self.happened_on:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("support_contact", args=[self.pk])
+
+    @property
+    def took_part_words(self) -> list[str]:
+        labels = dict(Participant.choices)
+        return [labels[key] for key in self.took_part if key in labels]
+
+    @property
+    def duration(self) -> str:
+        return minutes_text(self.minutes)
+
+
+def minutes_text(minutes: int) -> str:
+    """90 -> "1 h 30 min"; 45 -> "45 min"; 120 -> "2 h"."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from fidelis.support import views
+
+urlpatterns = [
+    path(
+        "programmes/<slug:slug>/teams/<slug:team_slug>/facilitation/",
+        views.team_support,
+        name="team_support",
+    ),
+    path(
+        "programmes/<slug:slug>/teams/<slug:team_slug>/facilitation/log/",
+        views.contact_new,
+        name="support_contact_new",
+    ),
+    path("programmes/<slug:slug>/log-a-contact/", views.log_contact_start, name="support_log"),
+    path("programmes/<slug:slug>/caseload/", views.my_caseload, name="support_caseload"),
+    path("programmes/<slug:slug>/caseloads/", views.caseloads, name="support_caseloads"),
+    path(
+        "programmes/<slug:slug>/caseloads/dose/",
+        views.support_settings,
+        name="support_settings",
+    ),
+    path(
+        "programmes/<slug:slug>/caseloads/<int:person_id>/",
+        views.facilitator_caseload,
+        name="support_facilitator_caseload",
+    ),
+    path("facilitation/contacts/<int:contact_id>/", views.contact, name="support_contact"),
+    path(
+        "facilitation/contacts/<int:contact_id>/edit/",
+        views.contact_edit,
+        name="support_contact_edit",
+    ),
+    path(
+        "facilitation/contacts/<int:contact_id>/remove/",
+        views.contact_remove,
+        name="support_contact_remove",
+    ),
+]

@@ -1,0 +1,350 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from fidelis.forms import error_list, status_for
+from fidelis.pages import breadcrumbs, paginate
+from fidelis.support import access, actions, caseload
+from fidelis.support.engagement import indicators_for
+from fidelis.support.forms import ContactForm, FollowUpForm, SupportSettingsForm
+from fidelis.support.models import Mode, minutes_text
+
+
+def _crumbs(team, *more):
+    programme = team.organisation.programme
+    return breadcrumbs(
+        ("Home", reverse("home")),
+        (programme.name, programme.get_absolute_url()),
+        (team.name, team.get_absolute_url()),
+        *more,
+    )
+
+
+def _support_url(team) -> str:
+    return reverse("team_support", args=[team.organisation.programme.slug, team.slug])
+
+
+def _programme_crumbs(programme, *more):
+    return breadcrumbs(
+        ("Home", reverse("home")),
+        (programme.name, programme.get_absolute_url()),
+        *more,
+    )
+
+
+@login_required
+def team_support(request, slug, team_slug):
+    team = access.team_for_support(request.user, slug, team_slug)
+    programme = team.organisation.programme
+    today = timezone.localdate()
+    indicator = indicators_for(programme, [team.pk], today)[team.pk]
+    settings = actions.settings_for(programme)
+    months = caseload.caseload(programme, [team], settings, today)[0].months
+    pages = paginate(request, access.contacts_of(team), per_page=20)
+    return render(
+        request,
+        "support/team.jinja",
+        {
+            "team": team,
+            "programme": programme,
+            "indicator": indicator,
+            "months": months,
+            "dose": caseload.monthly_dose_minutes(settings),
+            "contacts": pages.items,
+            "pages": pages,
+            "can_log": access.can_log_contact(request.user, team),
+            "breadcrumbs": _crumbs(team, ("Facilitation", "")),
+        },
+    )
+
+
+@login_required
+def log_contact_start(request, slug):
+    """ "Log a contact": the form for the team of the person's last contact, or their
+    caseload to choose a team from."""
+    programme = access.programme_for_caseload(request.user, slug)
+    last = access.last_logged_by(request.user, programme)
+    if last is not None and access.can_log_contact(request.user, last.team):
+        return redirect("support_contact_new", programme.slug, last.team.slug)
+    return redirect("support_caseload", programme.slug)
+
+
+def _contact_form(request, team, contact):
+    programme = team.organisation.programme
+    goals = access.goals_to_discuss_qs(team)
+    last = access.last_logged_by(request.user, programme) if contact is None else None
+    if contact is None:
+        initial = {
+            "happened_on": timezone.localdate(),
+            "mode": last.mode if last else Mode.VISIT,
+        }
+    else:
+        initial = {
+            "happened_on": contact.happened_on,
+            "mode": contact.mode,
+            "minutes": contact.minutes,
+            "took_part": contact.took_part,
+            "goals": list(contact.goals.all()),
+            "items": list(contact.items.all()),
+            "notes": contact.notes,
+        }
+    form = ContactForm(
+        request.POST or None,
+        goals=goals,
+        items=access.items_qs(team),
+        people=access.owners_for(team),
+        follow_up=contact is None,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = actions.save_contact(
+                team=team,
+                by=request.user,
+                contact=contact,
+                happened_on=data["happened_on"],
+                mode=data["mode"],
+                minutes=data["minutes"],
+                took_part=data["took_part"],
+                goals=list(data.get("goals") or []),
+                items=list(data["items"]),
+                notes=data["notes"],
+                follow_up=form.follow_up_data(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            follow_ups = saved.follow_ups.count()
+            messages.success(
+                request,
+                f"Contact logged: {saved}."
+                + (
+                    " Its follow-up is now an action of the plan."
+                    if follow_ups and contact is None
+                    else ""
+                ),
+            )
+            return redirect(saved)
+    others = (
+        [t for t in access.caseload_teams(request.user, programme) if t.pk != team.pk]
+        if contact is None
+        else []
+    )
+    return render(
+        request,
+        "support/contact_form.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "team": team,
+            "contact": contact,
+            "others": others,
+            "plan": access.plan_in_progress(team),
+            "breadcrumbs": _crumbs(
+                team, ("Facilitation", _support_url(team)), ("Log a contact", "")
+            ),
+        },
+        status=status_for(form),
+    )
+
+
+@login_required
+def contact_new(request, slug, team_slug):
+    team = access.team_for_logging(request.user, slug, team_slug)
+    return _contact_form(request, team, None)
+
+
+@login_required
+def contact_edit(request, contact_id):
+    found = access.contact_for_edit(request.user, contact_id)
+    return _contact_form(request, found.team, found)
+
+
+@login_required
+def contact(request, contact_id):
+    found = access.contact_for_view(request.user, contact_id)
+    team = found.team
+    can_change = access.can_change_contact(request.user, found)
+    goals = access.goals_to_discuss_qs(team)
+    form = None
+    if can_change and goals.exists():
+        form = FollowUpForm(request.POST or None, goals=goals, people=access.owners_for(team))
+        if request.method == "POST" and form.is_valid():
+            try:
+                action = actions.add_follow_up(
+                    contact=found, follow_up=form.follow_up_data(), by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"Follow-up added to the plan: {action.title}, owned by {action.owner}.",
+                )
+                return redirect(found)
+    elif request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
+    return render(
+        request,
+        "support/contact.jinja",
+        {
+            "contact": found,
+            "team": team,
+            "form": form,
+            "errors": error_list(form) if form else [],
+            "can_change": can_change,
+            "follow_ups": list(found.follow_ups.select_related("owner", "goal")),
+            "goals": list(found.goals.all()),
+            "items": list(found.items.all()),
+            "breadcrumbs": _crumbs(team, ("Facilitation", _support_url(team)), ("Contact", "")),
+        },
+        status=status_for(form) if form else 200,
+    )
+
+
+@login_required
+def contact_remove(request, contact_id):
+    found = access.contact_for_edit(request.user, contact_id)
+    team = found.team
+    if request.method == "POST":
+        actions.remove_contact(contact=found)
+        messages.success(request, "Contact removed. Its follow-ups stay in the plan as actions.")
+        return redirect(_support_url(team))
+    return render(
+        request,
+        "support/contact_remove.jinja",
+        {
+            "contact": found,
+            "team": team,
+            "follow_ups": found.follow_ups.count(),
+            "breadcrumbs": _crumbs(
+                team, ("Facilitation", _support_url(team)), ("Remove a contact", "")
+            ),
+        },
+    )
+
+
+def _caseload_page(request, programme, person):
+    today = timezone.localdate()
+    settings = actions.settings_for(programme)
+    teams = access.caseload_teams(person, programme)
+    rows = caseload.caseload(programme, teams, settings, today)
+    quiet = caseload.no_contact_this_month([t.pk for t in teams], today)
+    own = person.pk == request.user.pk
+    return render(
+        request,
+        "support/caseload.jinja",
+        {
+            "programme": programme,
+            "person": person,
+            "own": own,
+            "rows": rows,
+            "months": caseload.months_to(today),
+            "dose": caseload.monthly_dose_minutes(settings),
+            "settings": settings,
+            "quiet": quiet,
+            "can_view_caseloads": access.can_view_caseloads(request.user, programme),
+            "breadcrumbs": _programme_crumbs(
+                programme,
+                *(
+                    ()
+                    if own
+                    else (
+                        (
+                            "Facilitators' caseloads",
+                            reverse("support_caseloads", args=[programme.slug]),
+                        ),
+                    )
+                ),
+                ("Your caseload" if own else f"{person.display_name}'s caseload", ""),
+            ),
+        },
+    )
+
+
+@login_required
+def my_caseload(request, slug):
+    programme = access.programme_for_caseload(request.user, slug)
+    if not access.is_facilitator_in(request.user, programme):
+        return redirect("support_caseloads", programme.slug)
+    return _caseload_page(request, programme, request.user)
+
+
+@login_required
+def facilitator_caseload(request, slug, person_id):
+    programme = access.programme_for_caseload(request.user, slug)
+    person = access.facilitator_for_view(request.user, programme, person_id)
+    return _caseload_page(request, programme, person)
+
+
+@login_required
+def caseloads(request, slug):
+    programme = access.programme_for_caseloads(request.user, slug)
+    today = timezone.localdate()
+    pages = paginate(request, access.facilitators_of(programme), per_page=25)
+    settings = actions.settings_for(programme)
+    return render(
+        request,
+        "support/caseloads.jinja",
+        {
+            "programme": programme,
+            "rows": caseload.summaries(programme, list(pages.items), today),
+            "minutes_text": minutes_text,
+            "pages": pages,
+            "settings": settings,
+            "dose": caseload.monthly_dose_minutes(settings),
+            "breadcrumbs": _programme_crumbs(programme, ("Facilitators' caseloads", "")),
+        },
+    )
+
+
+@login_required
+def support_settings(request, slug):
+    programme = access.programme_for_support_settings(request.user, slug)
+    current = actions.settings_for(programme)
+    form = SupportSettingsForm(
+        request.POST or None,
+        initial={
+            "weekly_sessions": current.weekly_sessions,
+            "session_hours": current.session_hours,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_settings(
+                programme=programme,
+                weekly_sessions=form.cleaned_data["weekly_sessions"],
+                session_hours=form.cleaned_data["session_hours"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Facilitation dose saved.")
+            return redirect("support_caseloads", programme.slug)
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "The facilitation dose",
+            "caption": programme.name,
+            "intro": "The facilitation time each team is offered. Caseloads show the time "
+            "spent with each team every month against it.",
+            "submit": "Save",
+            "cancel": reverse("support_caseloads", args=[programme.slug]),
+            "breadcrumbs": _programme_crumbs(
+                programme,
+                ("Facilitators' caseloads", reverse("support_caseloads", args=[programme.slug])),
+                ("Dose", ""),
+            ),
+        },
+        status=status_for(form),
+    )
