@@ -22,6 +22,8 @@ from fidelis.outcomes.models import Measure, Rebase
 from fidelis.programmes import actions as programme_actions
 from fidelis.programmes.models import Membership, Programme, Role, Team
 from fidelis.reviews.models import Review, Status
+from fidelis.support import actions as support_actions
+from fidelis.support.models import Contact
 from tests.conftest import PERSONA_NAMES
 
 SECOND = "walk-second-programme"
@@ -104,9 +106,26 @@ def a_rebase_for(programme: Programme, team: Team, by) -> tuple[Measure, Rebase]
     return measure, rebase
 
 
+def a_contact_for(team: Team, by) -> Contact:
+    """A facilitation contact with the team, logged by the programme lead."""
+    return support_actions.save_contact(
+        team=team,
+        by=by,
+        happened_on=datetime.date(2026, 1, 12),
+        mode="visit",
+        minutes=90,
+        took_part=["manager"],
+        goals=[],
+        items=[],
+        notes="A visit for the walk.",
+        today=datetime.date(2026, 1, 12),
+    )
+
+
 def values_for(programme: Programme, *, review: Review, team: Team, person, by) -> dict:
     plan, goal, action, member = a_plan_for(team, by)
     measure, rebase = a_rebase_for(programme, team, by)
+    contact = a_contact_for(team, by)
     invitation = programme_actions.invite(
         programme=programme,
         email=f"walk-{programme.slug}@example.org",
@@ -134,6 +153,7 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         "member_id": member.pk,
         "measure_id": measure.pk,
         "rebase_id": rebase.pk,
+        "contact_id": contact.pk,
     }
 
 
@@ -238,4 +258,5 @@ def test_the_walk_covers_every_kind_of_object():
         "member_id",
         "measure_id",
         "rebase_id",
+        "contact_id",
     }, "a new URL parameter: give the walk a value for it"

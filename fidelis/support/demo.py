@@ -31,8 +31,9 @@ DRIFT_WEEKS = 7
 
 
 def _evening(day: datetime.date) -> datetime.datetime:
-    """When a contact of that day was logged: at the end of it."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(17, 30)))
+    """When a contact of that day was logged: at the end of it (or now, for today's)."""
+    evening = timezone.make_aware(datetime.datetime.combine(day, datetime.time(17, 30)))
+    return min(evening, timezone.now())
 
 
 def _facilitators(teams) -> dict[int, int]:
