@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+
 from fidelis.bulk import Build, delete
 from fidelis.improvement.models import Action, Goal, PlanStatus
 from fidelis.programmes.models import Membership, Role, Team
