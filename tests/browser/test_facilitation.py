@@ -15,7 +15,8 @@ PHONE = {"width": 390, "height": 844}
 LAST_LOGGED_AT_ASHBY = """
 from django.utils import timezone
 from fidelis.support.models import Contact
-latest = Contact.objects.filter(team__slug="ashby-crisis-resolution-team").order_by("-happened_on").first()
+ashby = Contact.objects.filter(team__slug="ashby-crisis-resolution-team")
+latest = ashby.order_by("-happened_on").first()
 latest.created_at = timezone.now()
 latest.save(update_fields=["created_at"])
 print(latest.pk)
