@@ -175,6 +175,11 @@ PAGES = (
     ("fidelity beside outcomes, CSV", "fidelity_beside_csv", lambda c: [c.programme.slug]),
     ("team values import", "team_import", lambda c: [c.programme.slug, c.team.slug]),
     ("programme values import", "programme_import", lambda c: [c.programme.slug]),
+    ("team facilitation", "team_support", lambda c: [c.programme.slug, c.team.slug]),
+    ("log a contact", "support_contact_new", lambda c: [c.programme.slug, c.team.slug]),
+    ("contact", "support_contact", lambda c: [contact_of(c)]),
+    ("caseload", "support_caseload", lambda c: [c.programme.slug]),
+    ("caseloads", "support_caseloads", lambda c: [c.programme.slug]),
     (TRIVIAL, "account_settings", lambda c: []),
 )
 
@@ -189,6 +194,13 @@ def plan_of(context) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def contact_of(context) -> int | None:
+    """The id of the latest facilitation contact with the persona's team."""
+    from fidelis.support.models import Contact
+
+    return Contact.objects.filter(team=context.team).values_list("pk", flat=True).first()
 
 
 # A query string for a page: the heatmap sorted by an item's score, highest first, at the

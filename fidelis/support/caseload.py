@@ -7,12 +7,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
-from fidelis.lib.engagement import Indicator
+from fidelis.lib.engagement import Indicator, indicator
 from fidelis.programmes.models import Membership, Role, add_months
-from fidelis.support.engagement import indicators_for
+from fidelis.support.engagement import facts_for, indicators_for
 from fidelis.support.models import Contact, minutes_text
 
 #: Months shown on a caseload, this one included.
@@ -74,36 +74,33 @@ def _month_key(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def caseload(programme, teams, settings, today: datetime.date) -> list[CaseloadTeam]:
+def months_of(team_ids: list[int], settings, today: datetime.date) -> dict[int, list[Month]]:
+    """{team id: its last MONTHS months of facilitation time against the dose}."""
     months = months_to(today)
     dose = monthly_dose_minutes(settings)
-    team_ids = [t.pk for t in teams]
     by_month = {
         (team_id, _month_key(month)): value
         for (team_id, month), value in spent(team_ids, months[0]).items()
     }
-    indicators = indicators_for(programme, team_ids, today)
-    last = dict(
-        Contact.objects.filter(team_id__in=team_ids, happened_on__lte=today)
-        .order_by()
-        .values("team_id")
-        .annotate(last=Max("happened_on"))
-        .values_list("team_id", "last")
-    )
-    rows = []
-    for team in teams:
-        rows.append(
-            CaseloadTeam(
-                team=team,
-                months=[
-                    Month(month, *by_month.get((team.pk, month), (0, 0)), dose=dose)
-                    for month in months
-                ],
-                indicator=indicators[team.pk],
-                last_contact=last.get(team.pk),
-            )
+    return {
+        team_id: [Month(m, *by_month.get((team_id, m), (0, 0)), dose=dose) for m in months]
+        for team_id in team_ids
+    }
+
+
+def caseload(programme, teams, settings, today: datetime.date) -> list[CaseloadTeam]:
+    team_ids = [t.pk for t in teams]
+    months = months_of(team_ids, settings, today)
+    facts = facts_for(programme, team_ids, today)
+    return [
+        CaseloadTeam(
+            team=team,
+            months=months[team.pk],
+            indicator=indicator(facts[team.pk]),
+            last_contact=facts[team.pk].last_contact,
         )
-    return rows
+        for team in teams
+    ]
 
 
 @dataclass

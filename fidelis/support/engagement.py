@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Value
 from django.utils import timezone
 
 from fidelis.improvement.models import OPEN_STATUSES, Action, Plan, PlanStatus
@@ -27,20 +27,19 @@ def local_day(moment: datetime.datetime | None) -> datetime.date | None:
 def facts_for(programme, team_ids: list[int], today: datetime.date) -> dict[int, Facts]:
     """{team id: Facts} for the programme's teams given."""
     timepoint = due_timepoint(programme, today)
-    finalised_at_due = set()
-    if timepoint is not None:
-        finalised_at_due = set(
-            Review.objects.filter(
-                team_id__in=team_ids, timepoint=timepoint, status=Status.FINALISED
-            ).values_list("team_id", flat=True)
+    reviews = {
+        team_id: (last, at_due)
+        for team_id, last, at_due in Review.objects.filter(
+            team_id__in=team_ids, status=Status.FINALISED
         )
-    last_finalised = dict(
-        Review.objects.filter(team_id__in=team_ids, status=Status.FINALISED)
         .order_by()
         .values("team_id")
-        .annotate(last=Max("finalised_at"))
-        .values_list("team_id", "last")
-    )
+        .annotate(
+            last=Max("finalised_at"),
+            at_due=Count("pk", filter=Q(timepoint=timepoint)) if timepoint else Value(0),
+        )
+        .values_list("team_id", "last", "at_due")
+    }
     plans = dict(
         Plan.objects.filter(team_id__in=team_ids)
         .exclude(status=PlanStatus.CLOSED)
@@ -69,12 +68,13 @@ def facts_for(programme, team_ids: list[int], today: datetime.date) -> dict[int,
     for team_id in team_ids:
         action = actions.get(team_id, {})
         contact = contacts.get(team_id, {})
+        review = reviews.get(team_id, (None, 0))
         found[team_id] = Facts(
             today=today,
-            due_review=(timepoint.label, timepoint.due_date, team_id in finalised_at_due)
+            due_review=(timepoint.label, timepoint.due_date, bool(review[1]))
             if timepoint
             else None,
-            last_finalised=local_day(last_finalised.get(team_id)),
+            last_finalised=local_day(review[0]),
             plan_signed_off=plans.get(team_id) == PlanStatus.SIGNED_OFF,
             open_actions=action.get("open", 0),
             last_action_update=local_day(action.get("last")),

@@ -45,7 +45,7 @@ def team_support(request, slug, team_slug):
     today = timezone.localdate()
     indicator = indicators_for(programme, [team.pk], today)[team.pk]
     settings = actions.settings_for(programme)
-    months = caseload.caseload(programme, [team], settings, today)[0].months
+    months = caseload.months_of([team.pk], settings, today)[team.pk]
     pages = paginate(request, access.contacts_of(team), per_page=20)
     return render(
         request,
