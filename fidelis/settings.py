@@ -295,6 +295,9 @@ FIDELIS_TEAM_PANELS = [  # each takes the user and the team and returns a Panel 
 FIDELIS_DASHBOARD_PDF = [  # each takes the user and the team: a Panel added to its PDF, or None
     "fidelis.outcomes.panels.dashboard_pdf_section",
 ]
+# Items put first, with a reason, when a team starts its plan: each takes the team and
+# returns {item number: reason}.
+FIDELIS_PLAN_PRIORITIES = ["fidelis.support.plans.scoping_priorities"]
 # The demo programme and `fidelis seed`: each builder takes a fidelis.bulk.Build and adds
 # its app's part; removers take the programme and delete their part, later apps first.
 FIDELIS_DEMO = [

@@ -67,3 +67,14 @@ def candidates(review) -> list[Candidate]:
         found.append(candidate)
     found.sort(key=lambda c: (not c.suggested, c.score, -len(c.reasons), c.number))
     return found
+
+
+def with_priorities(found: list[Candidate], priorities: dict[int, str]) -> list[Candidate]:
+    """The candidates with the team's chosen priorities first, each ticked and saying why
+    (priorities are {item number: reason}, from the scoping day)."""
+    for candidate in found:
+        reason = priorities.get(candidate.number)
+        if reason:
+            candidate.reasons.insert(0, reason)
+            candidate.suggested = True
+    return sorted(found, key=lambda c: c.number not in priorities)

@@ -25,9 +25,18 @@ from fidelis.improvement.forms import (
 )
 from fidelis.improvement.loop import loop_for
 from fidelis.improvement.models import ADVISED_GOALS, PlanStatus
-from fidelis.improvement.suggest import candidates
-from fidelis.pages import breadcrumbs, paginate
+from fidelis.improvement.suggest import candidates, with_priorities
+from fidelis.pages import breadcrumbs, contributions, paginate
 from fidelis.programmes.models import add_months
+
+
+def _priorities(team) -> dict[int, str]:
+    """The items other apps put first for the team's plan, with why (a scoping day's)."""
+    found: dict[int, str] = {}
+    for contribution in contributions("FIDELIS_PLAN_PRIORITIES"):
+        for number, reason in contribution(team).items():
+            found.setdefault(number, reason)
+    return found
 
 
 def _crumbs(team, *more):
@@ -75,7 +84,7 @@ def plan_start(request, slug, team_slug):
     if review is None:
         messages.info(request, "A plan starts from a finalised review; the team has none yet.")
         return redirect("team_plan", slug, team_slug)
-    found = candidates(review)
+    found = with_priorities(candidates(review), _priorities(team))
     carried = access.goals_to_carry(team)
     starts = max(review.visit_date, datetime.date.today())
     form = StartPlanForm(

@@ -19,6 +19,8 @@ REVIEW_GRACE = datetime.timedelta(weeks=8)
 PLAN_GRACE = datetime.timedelta(weeks=8)
 #: The window for "recent": action updates and facilitation contacts.
 RECENT = datetime.timedelta(weeks=4)
+#: The service improvement group meets at least every two months.
+GROUP_EVERY = datetime.timedelta(weeks=9)
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LEVEL_WORDS = {GREEN: "Engaged", AMBER: "Needs a look", RED: "Drifting"}
@@ -36,6 +38,8 @@ class Facts:
     `last_action_update`: the day an action of its plan was last changed or updated.
     `last_contact`: the day of the latest facilitation contact; `recent_contacts` the
     number of contacts in the last RECENT.
+    `has_plan`: whether the team has a plan in progress; `last_group_meeting` the day its
+    service improvement group last met (up to today).
     """
 
     today: datetime.date
@@ -46,6 +50,8 @@ class Facts:
     last_action_update: datetime.date | None = None
     last_contact: datetime.date | None = None
     recent_contacts: int = 0
+    has_plan: bool = False
+    last_group_meeting: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,21 @@ def contact_rule(facts: Facts) -> Reason:
     )
 
 
-RULES = (review_rule, plan_rule, actions_rule, contact_rule)
+def group_rule(facts: Facts) -> Reason | None:
+    if not facts.has_plan:
+        return None  # the group meets about a plan
+    last = facts.last_group_meeting
+    if last is not None and facts.today - last < GROUP_EVERY:
+        return Reason(True, f"The service improvement group last met on {_day(last)}.")
+    if last is None:
+        return Reason(False, "The service improvement group has no meeting recorded.")
+    weeks = (facts.today - last).days // 7
+    return Reason(
+        False, f"The service improvement group has not met for {weeks} weeks (since {_day(last)})."
+    )
+
+
+RULES = (review_rule, plan_rule, actions_rule, group_rule, contact_rule)
 
 
 def indicator(facts: Facts) -> Indicator:

@@ -7,6 +7,9 @@ Rules, in words:
   Reviewers and evaluators do not see it.
 - The team's facilitators and the programme lead log contacts with the team. A contact is
   changed or removed by the person who logged it or by the lead.
+- A team's meetings (its service improvement group, its working groups, its scoping day)
+  are open to the same people as its contacts, and recorded by the team's managers and
+  facilitators and the programme lead.
 - A facilitator's caseload (their teams, time spent against the agreed dose, each team's
   indicator) is open to the facilitator and the programme lead; the lead also sees the
   list of every facilitator's caseload, and sets the programme's dose.
@@ -25,7 +28,7 @@ from fidelis.improvement.models import Goal, Plan, PlanStatus
 from fidelis.programmes import access as programme_access
 from fidelis.programmes.models import Membership, Role, Team
 from fidelis.scales.models import Item
-from fidelis.support.models import Contact
+from fidelis.support.models import Contact, Meeting
 
 #: Team roles that read the team's facilitation.
 SUPPORT_READERS = frozenset({Role.FACILITATOR, Role.TEAM_MANAGER, Role.TEAM_MEMBER})
@@ -249,3 +252,74 @@ def programme_for_support_settings(user, slug: str):
 def teams_of_organisations(organisation_ids: list[int]) -> list[Team]:
     """The teams of these organisations (a sponsor's), by name."""
     return list(Team.objects.filter(organisation_id__in=organisation_ids).order_by("name", "pk"))
+
+
+# Meetings ------------------------------------------------------------------------------------
+
+#: Team roles that record the team's meetings.
+MEETING_EDITORS = frozenset({Role.TEAM_MANAGER, Role.FACILITATOR})
+
+
+def can_record_meetings(user, team: Team) -> bool:
+    if not user.is_authenticated:
+        return False
+    if programme_access.is_lead(user, team.organisation.programme):
+        return True
+    return bool(programme_access.scopes(user).roles_in_team(team.pk) & MEETING_EDITORS)
+
+
+def team_for_meetings(user, programme_slug: str, team_slug: str) -> Team:
+    team = team_for_support(user, programme_slug, team_slug)
+    if not can_record_meetings(user, team):
+        raise PermissionDenied("Meetings are recorded by the team's managers and facilitators.")
+    return team
+
+
+def _meeting(pk: int) -> Meeting | None:
+    return (
+        Meeting.objects.filter(pk=pk)
+        .select_related("team__organisation__programme", "goal", "created_by")
+        .first()
+    )
+
+
+def meeting_for_view(user, pk: int) -> Meeting:
+    meeting = _meeting(pk)
+    if meeting is None or not can_view_support(user, meeting.team):
+        raise Http404("No such meeting")
+    return meeting
+
+
+def meeting_for_edit(user, pk: int) -> Meeting:
+    meeting = meeting_for_view(user, pk)
+    if not can_record_meetings(user, meeting.team):
+        raise PermissionDenied("Meetings are recorded by the team's managers and facilitators.")
+    return meeting
+
+
+def meetings_of(team: Team):
+    """The team's meetings, latest first (for a page that has already checked the team)."""
+    return Meeting.objects.filter(team=team).select_related("goal")
+
+
+def attendees_for(team: Team):
+    """Who may be recorded at the team's meetings: everyone with a role in the team, and
+    the senior sponsors of its organisation, by name."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=Membership.objects.filter(
+                Q(team=team) | Q(organisation_id=team.organisation_id, role=Role.SPONSOR)
+            ).values("user_id")
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def upcoming_meetings_for(user, today):
+    """Meetings to come that the person is recorded as attending, soonest first."""
+    return (
+        Meeting.objects.filter(attendees=user, held_on__gte=today)
+        .select_related("team__organisation__programme", "goal")
+        .order_by("held_on", "pk")
+    )

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from fidelis.improvement import actions as plan_actions
 from fidelis.improvement.models import Action, Goal, PlanStatus
-from fidelis.support.models import Contact, Mode, Participant, SupportSettings
+from fidelis.support import access
+from fidelis.support.models import (
+    Contact,
+    Meeting,
+    MeetingKind,
+    Mode,
+    Participant,
+    SupportSettings,
+)
 from fidelis.validators import check_text
 
 #: The longest contact that can be logged, in minutes (a whole day).
@@ -78,19 +86,21 @@ def _check_contact(team, *, happened_on, mode, minutes, took_part, goals, items,
         raise ValidationError(problems)
 
 
-def _follow_up(contact: Contact, follow_up: dict, by) -> Action:
+def _plan_action(team, follow_up: dict, by) -> Action:
+    """A follow-up (of a contact or a meeting) as an action of the team's plan, or a
+    ValidationError whose messages name the follow-up's form fields."""
     goal = follow_up.get("goal")
     if goal is None:
         raise ValidationError(
             {
-                "follow_up_goal": "Choose the plan goal the follow-up serves: it becomes one of "
-                "the goal's actions."
+                "follow_up_goal": "Choose the plan goal the follow-up serves: it becomes one "
+                "of the goal's actions."
             }
         )
-    if goal.plan.team_id != contact.team_id:
+    if goal.plan.team_id != team.pk:
         raise ValidationError({"follow_up_goal": "Choose a goal of this team's plan."})
     try:
-        action = plan_actions.save_action(
+        return plan_actions.save_action(
             goal=goal,
             title=follow_up.get("title") or "",
             owner=follow_up.get("owner"),
@@ -107,6 +117,10 @@ def _follow_up(contact: Contact, follow_up: dict, by) -> Action:
                 for name, messages in error.message_dict.items()
             }
         ) from error
+
+
+def _follow_up(contact: Contact, follow_up: dict, by) -> Action:
+    action = _plan_action(contact.team, follow_up, by)
     contact.follow_ups.add(action)
     return action
 
@@ -170,3 +184,108 @@ def add_follow_up(*, contact: Contact, follow_up: dict, by) -> Action:
 def remove_contact(*, contact: Contact) -> None:
     """Remove a contact logged in error (its follow-ups stay in the plan as actions)."""
     contact.delete()
+
+
+# Meetings ------------------------------------------------------------------------------------
+
+#: How far ahead a meeting may be planned.
+PLAN_AHEAD = datetime.timedelta(days=366)
+MINUTES_LIMIT = 10_000
+
+
+def _check_meeting(
+    team, *, kind, goal, held_on, attendees, others, agenda, decisions, priorities, today
+):
+    check_text(
+        limits={"others": 2_000, "agenda": MINUTES_LIMIT, "decisions": MINUTES_LIMIT},
+        others=others,
+        agenda=agenda,
+        decisions=decisions,
+    )
+    problems: dict[str, str] = {}
+    if kind not in MeetingKind.values:
+        problems["kind"] = "Choose the kind of meeting."
+    if held_on is None:
+        problems["held_on"] = "Give the date of the meeting."
+    elif held_on > today + PLAN_AHEAD:
+        problems["held_on"] = "Give a date within the next year."
+    elif decisions.strip() and held_on > today:
+        problems["decisions"] = "Record the decisions once the meeting has been held."
+    if kind == MeetingKind.WORKING_GROUP:
+        if goal is None:
+            problems["goal"] = "Choose the goal whose working group met."
+        elif goal.plan.team_id != team.pk or goal.plan.status == PlanStatus.CLOSED:
+            problems["goal"] = "Choose a goal of the team's plan in progress."
+    allowed = set(access.attendees_for(team).values_list("pk", flat=True))
+    if any(person.pk not in allowed for person in attendees):
+        problems["attendees"] = "Choose people of the team or its organisation's sponsors."
+    if priorities and kind != MeetingKind.SCOPING:
+        problems["priorities"] = "Priorities are chosen at a scoping day."
+    scale_id = team.organisation.programme.scale_id
+    if any(item.scale_id != scale_id for item in priorities):
+        problems["priorities"] = "Choose items of the programme's scale."
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def save_meeting(
+    *,
+    team,
+    by,
+    meeting: Meeting | None = None,
+    kind: str,
+    goal: Goal | None = None,
+    held_on: datetime.date | None,
+    attendees: list,
+    others: str = "",
+    agenda: str = "",
+    decisions: str = "",
+    priorities: list | None = None,
+    follow_up: dict | None = None,
+    today: datetime.date | None = None,
+) -> Meeting:
+    """Record a meeting of the team (or change one), and turn an action agreed in it, if
+    any, into an action of the team's plan: all of it, or nothing."""
+    today = today or timezone.localdate()
+    priorities = priorities or []
+    _check_meeting(
+        team,
+        kind=kind,
+        goal=goal,
+        held_on=held_on,
+        attendees=attendees,
+        others=others or "",
+        agenda=agenda or "",
+        decisions=decisions or "",
+        priorities=priorities,
+        today=today,
+    )
+    if meeting is None:
+        meeting = Meeting(team=team, created_by=by)
+    meeting.kind = kind
+    meeting.goal = goal if kind == MeetingKind.WORKING_GROUP else None
+    meeting.held_on = held_on
+    meeting.others = (others or "").strip()
+    meeting.agenda = (agenda or "").strip()
+    meeting.decisions = (decisions or "").strip()
+    meeting.updated_at = timezone.now()
+    meeting.save()
+    meeting.attendees.set(attendees)
+    meeting.priorities.set(priorities if kind == MeetingKind.SCOPING else [])
+    if has_follow_up(follow_up):
+        meeting.actions.add(_plan_action(team, follow_up, by))
+    return meeting
+
+
+@transaction.atomic
+def add_meeting_action(*, meeting: Meeting, follow_up: dict, by) -> Action:
+    """Put one more action agreed in a meeting into the team's plan."""
+    action = _plan_action(meeting.team, follow_up, by)
+    meeting.actions.add(action)
+    return action
+
+
+def remove_meeting(*, meeting: Meeting) -> None:
+    """Remove a meeting recorded in error (its actions stay in the plan)."""
+    meeting.delete()

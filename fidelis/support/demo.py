@@ -12,7 +12,8 @@ from django.utils import timezone
 from fidelis.bulk import Build, delete
 from fidelis.improvement.models import Action, Goal, PlanStatus
 from fidelis.programmes.models import Membership, Role, Team
-from fidelis.support.models import Contact, Mode, Participant
+from fidelis.scales.models import Item
+from fidelis.support.models import Contact, Meeting, MeetingKind, Mode, Participant
 
 VISIT_NOTES = [
     "Went through the working group's progress on the goals and what is blocking them.",
@@ -27,6 +28,8 @@ CALL_NOTES = [
     "Agreed with the team manager what to bring to the next visit.",
 ]
 DRIFTING = "Marlpit Crisis Team"
+#: The items Ashby chose at its scoping day.
+SCOPING_PRIORITIES = (6, 12, 14)
 #: Weeks since Marlpit's last contact, in the demo.
 DRIFT_WEEKS = 7
 
@@ -88,6 +91,7 @@ def build_demo(build: Build) -> None:
     Contact.objects.bulk_create(rows)
     build.rows["facilitation contacts"] += len(rows)
     _link_ashby(build, teams)
+    _meetings(build, teams, today)
 
 
 def _link_ashby(build: Build, teams) -> None:
@@ -109,6 +113,101 @@ def _link_ashby(build: Build, teams) -> None:
     )
     if action is not None:
         visits[0].follow_ups.add(action)
+
+
+GROUP_DECISIONS = [
+    "Agreed the audit tool and who runs the first round; the results come to the next meeting.",
+    "Reviewed each goal's actions. Two are on track; the rota change needs the sponsor.",
+    "Heard the working groups' updates and moved one due date, with the reason recorded.",
+    "Looked at the latest measures together and agreed what to ask the next learning event.",
+]
+
+
+def _meetings(build: Build, teams, today: datetime.date) -> None:
+    """Every team's service improvement group every seven weeks from the programme's
+    start, except Marlpit's, which has not met for four months; a scoping day for each
+    team in its first fortnight; Ashby's next group meeting, with Mo and Maya down to
+    come, and a working group meeting whose action went into the plan."""
+    personas = build.personas
+    start = build.programme.start_date
+    people = {}
+    for team_id, user_id in Membership.objects.filter(team__in=teams).values_list(
+        "team_id", "user_id"
+    ):
+        people.setdefault(team_id, []).append(user_id)
+    meetings, attendance = [], []
+    for team in teams:
+        last = today - datetime.timedelta(weeks=17) if team.name == DRIFTING else today
+        day = start + datetime.timedelta(days=build.rng.randint(7, 14))
+        meetings.append(
+            Meeting(
+                team=team,
+                kind=MeetingKind.SCOPING,
+                held_on=day,
+                agenda="The baseline review together; choosing where to start.",
+                decisions="Chose the items to work on first, and who sits on the group.",
+                created_at=_evening(day),
+                updated_at=_evening(day),
+            )
+        )
+        day += datetime.timedelta(weeks=3)
+        while day <= last:
+            meetings.append(
+                Meeting(
+                    team=team,
+                    kind=MeetingKind.GROUP,
+                    held_on=day,
+                    agenda="Each goal's progress; the latest measures; anything blocked.",
+                    decisions=build.rng.choice(GROUP_DECISIONS),
+                    created_at=_evening(day),
+                    updated_at=_evening(day),
+                )
+            )
+            day += datetime.timedelta(weeks=7)
+    Meeting.objects.bulk_create(meetings)
+    for meeting in meetings:
+        for user_id in people.get(meeting.team_id, [])[:4]:
+            attendance.append(Meeting.attendees.through(meeting_id=meeting.pk, user_id=user_id))
+    Meeting.attendees.through.objects.bulk_create(attendance)
+    build.rows["meetings"] += len(meetings)
+    ashby = next((t for t in teams if t.name == "Ashby Crisis Resolution Team"), None)
+    if ashby is None:
+        return
+    scoping = next(m for m in meetings if m.team_id == ashby.pk and m.kind == MeetingKind.SCOPING)
+    scoping.priorities.set(
+        Item.objects.filter(scale_id=build.programme.scale_id, number__in=SCOPING_PRIORITIES)
+    )
+    upcoming = Meeting.objects.create(
+        team=ashby,
+        kind=MeetingKind.GROUP,
+        held_on=today + datetime.timedelta(days=12),
+        agenda="The 12-month review's report; the goals to carry into the next plan.",
+    )
+    upcoming.attendees.set(
+        [
+            u
+            for u in (personas.get("manager"), personas.get("member"), personas.get("facilitator"))
+            if u
+        ]
+    )
+    goal = Goal.objects.filter(plan__team=ashby).exclude(plan__status=PlanStatus.CLOSED).first()
+    action = Action.objects.filter(goal=goal).order_by("pk").first() if goal is not None else None
+    if action is not None:
+        held = min(today, action.created_at.date())
+        group = Meeting.objects.create(
+            team=ashby,
+            kind=MeetingKind.WORKING_GROUP,
+            goal=goal,
+            held_on=held,
+            agenda="How to start on the goal.",
+            decisions=f"Agreed the first step: {action.title.lower()}.",
+            created_at=_evening(held),
+            updated_at=_evening(held),
+        )
+        group.actions.add(action)
+        group.attendees.set([u for u in (personas.get("member"),) if u])
+        build.rows["meetings"] += 1
+    build.rows["meetings"] += 1
 
 
 def build_seed(build: Build) -> None:
@@ -134,11 +233,28 @@ def build_seed(build: Build) -> None:
             )
     Contact.objects.bulk_create(rows, batch_size=5000)
     build.rows["facilitation contacts"] += len(rows)
+    meetings = [
+        Meeting(
+            team_id=team.pk,
+            kind=MeetingKind.GROUP,
+            held_on=today - datetime.timedelta(weeks=7 * k + build.rng.randint(0, 2)),
+            decisions="Reviewed each goal's actions.",
+        )
+        for team in teams
+        for k in range(3)
+    ]
+    Meeting.objects.bulk_create(meetings, batch_size=5000)
+    build.rows["meetings"] += len(meetings)
 
 
 def remove(programme) -> None:
     contacts = Contact.objects.filter(team__organisation__programme=programme)
+    meetings = Meeting.objects.filter(team__organisation__programme=programme)
     delete(
+        Meeting.attendees.through.objects.filter(meeting__in=meetings),
+        Meeting.priorities.through.objects.filter(meeting__in=meetings),
+        Meeting.actions.through.objects.filter(meeting__in=meetings),
+        meetings,
         Contact.goals.through.objects.filter(contact__in=contacts),
         Contact.items.through.objects.filter(contact__in=contacts),
         Contact.follow_ups.through.objects.filter(contact__in=contacts),

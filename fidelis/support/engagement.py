@@ -11,7 +11,7 @@ from django.utils import timezone
 from fidelis.improvement.models import OPEN_STATUSES, Action, Plan, PlanStatus
 from fidelis.lib.engagement import RECENT, Facts, Indicator, indicator
 from fidelis.reviews.models import Review, Status
-from fidelis.support.models import Contact
+from fidelis.support.models import Contact, Meeting, MeetingKind
 
 
 def due_timepoint(programme, today: datetime.date):
@@ -64,6 +64,13 @@ def facts_for(programme, team_ids: list[int], today: datetime.date) -> dict[int,
         .values("team_id")
         .annotate(last=Max("happened_on"), recent=Count("pk", filter=Q(happened_on__gt=since)))
     }
+    group_met = dict(
+        Meeting.objects.filter(team_id__in=team_ids, kind=MeetingKind.GROUP, held_on__lte=today)
+        .order_by()
+        .values("team_id")
+        .annotate(last=Max("held_on"))
+        .values_list("team_id", "last")
+    )
     found = {}
     for team_id in team_ids:
         action = actions.get(team_id, {})
@@ -80,6 +87,8 @@ def facts_for(programme, team_ids: list[int], today: datetime.date) -> dict[int,
             last_action_update=local_day(action.get("last")),
             last_contact=contact.get("last"),
             recent_contacts=contact.get("recent", 0),
+            has_plan=team_id in plans,
+            last_group_meeting=group_met.get(team_id),
         )
     return found
 

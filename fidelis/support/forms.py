@@ -142,3 +142,78 @@ class SupportSettingsForm(Form):
         required=False,
         error_messages={"invalid": "Give the hours as a number, such as 2 or 1.5."},
     )
+
+
+class MeetingForm(FollowUpForm):
+    """A meeting's minutes on one page: for one kind of meeting, chosen before."""
+
+    held_on = forms.DateField(
+        label="Date",
+        widget=DateInput(),
+        required=False,
+        help_text="A meeting to come can be recorded ahead, and its minutes added after.",
+    )
+    goal = forms.ModelChoiceField(
+        queryset=None,
+        label="The working group of the goal",
+        required=False,
+        empty_label="Choose a goal",
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Who came",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    others = forms.CharField(
+        label="Others who came",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="People without an account, such as a service user representative: a name "
+        "and role each.",
+    )
+    agenda = forms.CharField(
+        label="Agenda", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    priorities = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Items chosen as priorities",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Offered first when the team starts its plan.",
+    )
+    decisions = forms.CharField(
+        label="Decisions",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="What the meeting decided. Everyone in the team reads these minutes; "
+        "no patient details.",
+    )
+
+    field_order = ("held_on", "goal", "attendees", "others", "agenda", "priorities", "decisions")
+
+    def __init__(self, *args, kind, goals, people, items, follow_up: bool = True, **kwargs):
+        super().__init__(*args, goals=goals, people=people, **kwargs)
+        self.fields["goal"].queryset = goals
+        self.fields["goal"].label_from_instance = lambda g: g.title
+        self.fields["attendees"].queryset = people
+        self.fields["attendees"].label_from_instance = lambda u: u.display_name
+        self.fields["priorities"].queryset = items
+        self.fields["priorities"].label_from_instance = lambda i: f"{i.number}. {i.title}"
+        if kind != "working_group":
+            del self.fields["goal"]
+        if kind != "scoping":
+            del self.fields["priorities"]
+        if not follow_up or not goals.exists():
+            for name in ContactForm.FOLLOW_UP_FIELDS:
+                del self.fields[name]
+        else:
+            self.fields["follow_up"].label = "An action agreed"
+            self.fields[
+                "follow_up"
+            ].help_text = "Leave blank for none. It becomes an action of the plan, with its owner."
+
+    def follow_up_data(self) -> dict | None:
+        if "follow_up" not in self.fields:
+            return None
+        return super().follow_up_data()

@@ -21,6 +21,7 @@ def _support_url(programme, team) -> str:
 
 
 def next_steps(page: HomePage) -> None:
+    _meetings_to_come(page)
     for section in page.sections:
         programme = section.programme
         if section.role == Role.FACILITATOR:
@@ -99,3 +100,25 @@ def _sponsor(section, today) -> None:
                     + " Senior support mattered most to the teams we follow.",
                 )
             )
+
+
+def _meetings_to_come(page: HomePage) -> None:
+    """Meetings the person is down to attend, in the first section of their programme."""
+    meetings = list(access.upcoming_meetings_for(page.user, page.today)[:TEAM_LIMIT])
+    shown: set[int] = set()
+    for section in page.sections:
+        programme_id = section.programme.pk
+        if programme_id in shown:
+            continue
+        shown.add(programme_id)
+        for meeting in meetings:
+            if meeting.team.organisation.programme_id == programme_id:
+                section.next_steps.append(
+                    Link(
+                        f"Meeting {'today' if meeting.held_on == page.today else 'to come'}: "
+                        f"{meeting.title} ({meeting.team.name})",
+                        meeting.get_absolute_url(),
+                        f"{meeting.held_on.day} {meeting.held_on:%B %Y}. Add it to your calendar "
+                        "from its page.",
+                    )
+                )

@@ -117,3 +117,57 @@ def minutes_text(minutes: int) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+class MeetingKind(models.TextChoices):
+    GROUP = "group", "Service improvement group"
+    WORKING_GROUP = "working_group", "Working group"
+    SCOPING = "scoping", "Scoping day"
+
+
+class Meeting(models.Model):
+    """A meeting of a team's service improvement group, of one of its working groups (the
+    group carrying a plan goal), or the team's scoping day, with its minutes: who came,
+    the agenda, the decisions, the actions it put into the plan and, for a scoping day,
+    the items chosen as priorities (offered first when the team starts its plan)."""
+
+    team = models.ForeignKey("programmes.Team", on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices)
+    goal = models.ForeignKey(
+        "improvement.Goal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a working group's meeting: the goal the group carries.",
+    )
+    held_on = models.DateField()
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    others = SafeTextField(
+        blank=True, help_text="Others who came, without an account: a name and role each."
+    )
+    agenda = SafeTextField(blank=True)
+    decisions = SafeTextField(blank=True)
+    priorities = models.ManyToManyField("scales.Item", blank=True, related_name="+")
+    actions = models.ManyToManyField("improvement.Action", blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["team", "kind", "held_on"], name="meeting_by_team")]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.held_on:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("support_meeting", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        if self.kind == MeetingKind.WORKING_GROUP and self.goal_id:
+            return f"Working group: {self.goal.title}"
+        return self.get_kind_display()

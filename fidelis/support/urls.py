@@ -37,4 +37,30 @@ urlpatterns = [
         views.contact_remove,
         name="support_contact_remove",
     ),
+    path(
+        "programmes/<slug:slug>/teams/<slug:team_slug>/meetings/",
+        views.team_meetings,
+        name="team_meetings",
+    ),
+    path(
+        "programmes/<slug:slug>/teams/<slug:team_slug>/meetings/new/",
+        views.meeting_new,
+        name="support_meeting_new",
+    ),
+    path("facilitation/meetings/<int:meeting_id>/", views.meeting, name="support_meeting"),
+    path(
+        "facilitation/meetings/<int:meeting_id>/edit/",
+        views.meeting_edit,
+        name="support_meeting_edit",
+    ),
+    path(
+        "facilitation/meetings/<int:meeting_id>/remove/",
+        views.meeting_remove,
+        name="support_meeting_remove",
+    ),
+    path(
+        "facilitation/meetings/<int:meeting_id>/meeting.ics",
+        views.meeting_ics,
+        name="support_meeting_ics",
+    ),
 ]

@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from fidelis.calendar import CalendarEntry, calendar_response
 from fidelis.forms import error_list, status_for
 from fidelis.pages import breadcrumbs, paginate
 from fidelis.support import access, actions, caseload
 from fidelis.support.engagement import indicators_for
-from fidelis.support.forms import ContactForm, FollowUpForm, SupportSettingsForm
-from fidelis.support.models import Mode, minutes_text
+from fidelis.support.forms import ContactForm, FollowUpForm, MeetingForm, SupportSettingsForm
+from fidelis.support.models import MeetingKind, Mode, minutes_text
 
 
 def _crumbs(team, *more):
@@ -59,6 +60,9 @@ def team_support(request, slug, team_slug):
             "contacts": pages.items,
             "pages": pages,
             "can_log": access.can_log_contact(request.user, team),
+            "meetings": list(access.meetings_of(team)[:3]),
+            "can_record": access.can_record_meetings(request.user, team),
+            "today": today,
             "breadcrumbs": _crumbs(team, ("Facilitation", "")),
         },
     )
@@ -347,4 +351,189 @@ def support_settings(request, slug):
             ),
         },
         status=status_for(form),
+    )
+
+
+# Meetings ------------------------------------------------------------------------------------
+
+
+def _meetings_url(team) -> str:
+    return reverse("team_meetings", args=[team.organisation.programme.slug, team.slug])
+
+
+@login_required
+def team_meetings(request, slug, team_slug):
+    team = access.team_for_support(request.user, slug, team_slug)
+    pages = paginate(request, access.meetings_of(team), per_page=20)
+    return render(
+        request,
+        "support/meetings.jinja",
+        {
+            "team": team,
+            "programme": team.organisation.programme,
+            "meetings": pages.items,
+            "pages": pages,
+            "today": timezone.localdate(),
+            "can_record": access.can_record_meetings(request.user, team),
+            "breadcrumbs": _crumbs(team, ("Meetings", "")),
+        },
+    )
+
+
+def _meeting_form(request, team, meeting, kind):
+    goals = access.goals_to_discuss_qs(team)
+    initial = {"held_on": timezone.localdate()}
+    if meeting is not None:
+        initial = {
+            "held_on": meeting.held_on,
+            "goal": meeting.goal,
+            "attendees": list(meeting.attendees.all()),
+            "others": meeting.others,
+            "agenda": meeting.agenda,
+            "decisions": meeting.decisions,
+            "priorities": list(meeting.priorities.all()),
+        }
+    form = MeetingForm(
+        request.POST or None,
+        kind=kind,
+        goals=goals,
+        people=access.attendees_for(team),
+        items=access.items_qs(team),
+        follow_up=meeting is None,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = actions.save_meeting(
+                team=team,
+                by=request.user,
+                meeting=meeting,
+                kind=kind,
+                goal=data.get("goal"),
+                held_on=data["held_on"],
+                attendees=list(data["attendees"]),
+                others=data["others"],
+                agenda=data["agenda"],
+                decisions=data["decisions"],
+                priorities=list(data.get("priorities") or []),
+                follow_up=form.follow_up_data(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Meeting saved: {saved}.")
+            return redirect(saved)
+    title = dict(MeetingKind.choices)[kind]
+    return render(
+        request,
+        "support/meeting_form.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "team": team,
+            "meeting": meeting,
+            "kind": kind,
+            "title": title,
+            "cancel": meeting.get_absolute_url() if meeting else _meetings_url(team),
+            "breadcrumbs": _crumbs(
+                team, ("Meetings", _meetings_url(team)), ("Change" if meeting else "Record", "")
+            ),
+        },
+        status=status_for(form),
+    )
+
+
+@login_required
+def meeting_new(request, slug, team_slug):
+    team = access.team_for_meetings(request.user, slug, team_slug)
+    kind = request.GET.get("kind") or request.POST.get("kind") or MeetingKind.GROUP
+    if kind not in MeetingKind.values:
+        kind = MeetingKind.GROUP
+    return _meeting_form(request, team, None, kind)
+
+
+@login_required
+def meeting_edit(request, meeting_id):
+    found = access.meeting_for_edit(request.user, meeting_id)
+    return _meeting_form(request, found.team, found, found.kind)
+
+
+@login_required
+def meeting(request, meeting_id):
+    found = access.meeting_for_view(request.user, meeting_id)
+    team = found.team
+    can_record = access.can_record_meetings(request.user, team)
+    goals = access.goals_to_discuss_qs(team)
+    form = None
+    if can_record and goals.exists():
+        form = FollowUpForm(request.POST or None, goals=goals, people=access.owners_for(team))
+        form.fields["follow_up"].label = "An action agreed"
+        if request.method == "POST" and form.is_valid():
+            try:
+                action = actions.add_meeting_action(
+                    meeting=found, follow_up=form.follow_up_data(), by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"Action added to the plan: {action.title}, owned by {action.owner}."
+                )
+                return redirect(found)
+    elif request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
+    return render(
+        request,
+        "support/meeting.jinja",
+        {
+            "meeting": found,
+            "team": team,
+            "form": form,
+            "errors": error_list(form) if form else [],
+            "can_record": can_record,
+            "attendees": list(found.attendees.all()),
+            "priorities": list(found.priorities.all()),
+            "plan_actions": list(found.actions.select_related("owner", "goal")),
+            "today": timezone.localdate(),
+            "breadcrumbs": _crumbs(team, ("Meetings", _meetings_url(team)), (found.title, "")),
+        },
+        status=status_for(form) if form else 200,
+    )
+
+
+@login_required
+def meeting_remove(request, meeting_id):
+    found = access.meeting_for_edit(request.user, meeting_id)
+    team = found.team
+    if request.method == "POST":
+        actions.remove_meeting(meeting=found)
+        messages.success(request, "Meeting removed. The actions it agreed stay in the plan.")
+        return redirect(_meetings_url(team))
+    return render(
+        request,
+        "support/meeting_remove.jinja",
+        {
+            "meeting": found,
+            "team": team,
+            "n_actions": found.actions.count(),
+            "breadcrumbs": _crumbs(team, ("Meetings", _meetings_url(team)), ("Remove", "")),
+        },
+    )
+
+
+@login_required
+def meeting_ics(request, meeting_id):
+    found = access.meeting_for_view(request.user, meeting_id)
+    return calendar_response(
+        f"meeting-{found.pk}",
+        [
+            CalendarEntry(
+                uid=f"meeting-{found.pk}@fidelis",
+                title=f"{found.team.name}: {found.title}",
+                day=found.held_on,
+                description=found.agenda,
+                url=request.build_absolute_uri(found.get_absolute_url()),
+            )
+        ],
     )
