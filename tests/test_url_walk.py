@@ -126,6 +126,9 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
     plan, goal, action, member = a_plan_for(team, by)
     measure, rebase = a_rebase_for(programme, team, by)
     contact = a_contact_for(team, by)
+    meeting = support_actions.save_meeting(
+        team=team, by=by, kind="group", held_on=datetime.date(2026, 1, 20), attendees=[]
+    )
     invitation = programme_actions.invite(
         programme=programme,
         email=f"walk-{programme.slug}@example.org",
@@ -154,6 +157,7 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         "measure_id": measure.pk,
         "rebase_id": rebase.pk,
         "contact_id": contact.pk,
+        "meeting_id": meeting.pk,
     }
 
 
@@ -259,4 +263,5 @@ def test_the_walk_covers_every_kind_of_object():
         "measure_id",
         "rebase_id",
         "contact_id",
+        "meeting_id",
     }, "a new URL parameter: give the walk a value for it"

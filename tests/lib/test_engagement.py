@@ -5,6 +5,7 @@ import datetime
 from fidelis.lib.engagement import (
     AMBER,
     GREEN,
+    GROUP_EVERY,
     PLAN_GRACE,
     RECENT,
     RED,
@@ -12,6 +13,7 @@ from fidelis.lib.engagement import (
     Facts,
     actions_rule,
     contact_rule,
+    group_rule,
     indicator,
     plan_rule,
     review_rule,
@@ -86,3 +88,15 @@ def test_the_level_counts_the_concerns_and_lists_them_first():
     assert two.level == RED and two.words == "Drifting"
     assert [r.ok for r in two.reasons] == [False, False, True]
     assert len(two.concerns) == 2
+
+
+def test_the_group_meets_at_least_every_9_weeks_while_there_is_a_plan():
+    assert group_rule(facts()) is None  # no plan: nothing to meet about
+    assert group_rule(facts(has_plan=True, last_group_meeting=TODAY - GROUP_EVERY + DAY)).ok
+    late = group_rule(facts(has_plan=True, last_group_meeting=TODAY - GROUP_EVERY))
+    assert not late.ok
+    assert late.text == (
+        "The service improvement group has not met for 9 weeks (since 13 April 2026)."
+    )
+    never = group_rule(facts(has_plan=True))
+    assert never.text == "The service improvement group has no meeting recorded."
