@@ -40,6 +40,8 @@ class Facts:
     number of contacts in the last RECENT.
     `has_plan`: whether the team has a plan in progress; `last_group_meeting` the day its
     service improvement group last met (up to today).
+    `last_event`: the title and day of the programme's latest learning event the team was
+    invited to whose attendance was taken, and whether anyone from the team came.
     """
 
     today: datetime.date
@@ -52,6 +54,7 @@ class Facts:
     recent_contacts: int = 0
     has_plan: bool = False
     last_group_meeting: datetime.date | None = None
+    last_event: tuple[str, datetime.date, bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,16 @@ def group_rule(facts: Facts) -> Reason | None:
     )
 
 
-RULES = (review_rule, plan_rule, actions_rule, group_rule, contact_rule)
+def event_rule(facts: Facts) -> Reason | None:
+    if facts.last_event is None:
+        return None
+    title, day, came = facts.last_event
+    if came:
+        return Reason(True, f"Someone from the team came to {title} on {_day(day)}.")
+    return Reason(False, f"Nobody from the team came to {title} on {_day(day)}.")
+
+
+RULES = (review_rule, plan_rule, actions_rule, group_rule, contact_rule, event_rule)
 
 
 def indicator(facts: Facts) -> Indicator:

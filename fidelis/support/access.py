@@ -10,6 +10,10 @@ Rules, in words:
 - A team's meetings (its service improvement group, its working groups, its scoping day)
   are open to the same people as its contacts, and recorded by the team's managers and
   facilitators and the programme lead.
+- A learning event is open to the people it invites (by role, and by organisation when it
+  names any) and to the programme lead, who plans it, sees each invitee's registration,
+  takes attendance and shares the notes. An invitee registers while there is room and the
+  event has not started.
 - A facilitator's caseload (their teams, time spent against the agreed dose, each team's
   indicator) is open to the facilitator and the programme lead; the lead also sees the
   list of every facilitator's caseload, and sets the programme's dose.
@@ -26,9 +30,9 @@ from django.http import Http404
 
 from fidelis.improvement.models import Goal, Plan, PlanStatus
 from fidelis.programmes import access as programme_access
-from fidelis.programmes.models import Membership, Role, Team
+from fidelis.programmes.models import Membership, Organisation, Role, Team
 from fidelis.scales.models import Item
-from fidelis.support.models import Contact, Meeting
+from fidelis.support.models import Contact, Event, Meeting, Registration
 
 #: Team roles that read the team's facilitation.
 SUPPORT_READERS = frozenset({Role.FACILITATOR, Role.TEAM_MANAGER, Role.TEAM_MEMBER})
@@ -323,3 +327,155 @@ def upcoming_meetings_for(user, today):
         .select_related("team__organisation__programme", "goal")
         .order_by("held_on", "pk")
     )
+
+
+# Learning events ---------------------------------------------------------------------------
+
+#: Roles an event may invite, in the order the form lists them.
+INVITABLE = (
+    Role.TEAM_MANAGER,
+    Role.TEAM_MEMBER,
+    Role.FACILITATOR,
+    Role.SPONSOR,
+    Role.REVIEWER,
+    Role.EXPERT_REVIEWER,
+    Role.EVALUATOR,
+)
+
+
+def _event_organisations(event: Event) -> set[int]:
+    cached = getattr(event, "_organisation_ids", None)
+    if cached is None:
+        cached = set(event.organisations.values_list("pk", flat=True))
+        event._organisation_ids = cached
+    return cached
+
+
+def is_invited(user, event: Event) -> bool:
+    """Whether the person holds an invited role in the event's programme (in one of its
+    organisations, when it names any: programme-wide roles are not limited by them)."""
+    if not user.is_authenticated:
+        return False
+    s = programme_access.scopes(user)
+    roles = s.roles_in_programme(event.programme_id) & set(event.invited_roles)
+    if not roles:
+        return False
+    organisations = _event_organisations(event)
+    if not organisations:
+        return True
+    for team_id, held in s.team_roles.items():
+        if held & roles and s.team_organisations.get(team_id) in organisations:
+            return True
+    for organisation_id, held in s.organisation_roles.items():
+        if held & roles and organisation_id in organisations:
+            return True
+    return bool(roles - TEAM_ROLES_AND_SPONSOR)
+
+
+TEAM_ROLES_AND_SPONSOR = frozenset(
+    {Role.TEAM_MANAGER, Role.TEAM_MEMBER, Role.FACILITATOR, Role.SPONSOR}
+)
+
+
+def can_manage_events(user, programme) -> bool:
+    return programme_access.is_lead(user, programme)
+
+
+def can_view_event(user, event: Event) -> bool:
+    return can_manage_events(user, event.programme) or is_invited(user, event)
+
+
+def events_visible_to(user, programme):
+    """The programme's events the person may open: all for the lead, else those that
+    invite one of their roles (organisations checked per event)."""
+    events = Event.objects.filter(programme=programme).prefetch_related("organisations")
+    if can_manage_events(user, programme):
+        return list(events)
+    roles = programme_access.scopes(user).roles_in_programme(programme.pk)
+    return [e for e in events if set(e.invited_roles) & roles and is_invited(user, e)]
+
+
+def programme_for_events(user, slug: str):
+    return programme_access.programme_for_view(user, slug)
+
+
+def programme_for_event_management(user, slug: str):
+    programme = programme_access.programme_for_view(user, slug)
+    if not can_manage_events(user, programme):
+        raise PermissionDenied("Learning events are planned by the programme lead.")
+    return programme
+
+
+def _event(pk: int) -> Event | None:
+    return Event.objects.filter(pk=pk).select_related("programme").first()
+
+
+def event_for_view(user, pk: int) -> Event:
+    event = _event(pk)
+    if event is None or not can_view_event(user, event):
+        raise Http404("No such event")
+    return event
+
+
+def event_for_management(user, pk: int) -> Event:
+    event = event_for_view(user, pk)
+    if not can_manage_events(user, event.programme):
+        raise PermissionDenied("Learning events are managed by the programme lead.")
+    return event
+
+
+def invitees_of(event: Event):
+    """The people the event invites, by name (each once), as a QuerySet to page."""
+    memberships = Membership.objects.filter(
+        programme_id=event.programme_id, role__in=event.invited_roles
+    )
+    organisations = _event_organisations(event)
+    if organisations:
+        memberships = memberships.filter(
+            Q(team__organisation_id__in=organisations)
+            | Q(organisation_id__in=organisations)
+            | ~Q(role__in=TEAM_ROLES_AND_SPONSOR)
+        )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=memberships.values("user_id"))
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def registration_of(user, event: Event) -> Registration | None:
+    return Registration.objects.filter(event=event, user=user).first()
+
+
+def registrations_of(event: Event, users) -> dict[int, Registration]:
+    return {r.user_id: r for r in Registration.objects.filter(event=event, user__in=list(users))}
+
+
+def registrants_of(event: Event):
+    return (
+        Registration.objects.filter(event=event)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+
+
+def upcoming_events_for(user, today):
+    """Events to come the person is registered for, soonest first."""
+    return (
+        Event.objects.filter(registrations__user=user, registrations__registered=True)
+        .filter(ends_at__date__gte=today)
+        .select_related("programme")
+        .order_by("starts_at", "pk")
+    )
+
+
+def registrations_by_event(user, event_ids: list[int]) -> dict[int, Registration]:
+    return {r.event_id: r for r in Registration.objects.filter(user=user, event_id__in=event_ids)}
+
+
+def organisations_of(programme):
+    return Organisation.objects.filter(programme=programme).order_by("name")
+
+
+def items_qs_for(programme):
+    return Item.objects.filter(scale_id=programme.scale_id).order_by("number")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fidelis.improvement import actions as plan_actions
@@ -15,10 +17,12 @@ from fidelis.improvement.models import Action, Goal, PlanStatus
 from fidelis.support import access
 from fidelis.support.models import (
     Contact,
+    Event,
     Meeting,
     MeetingKind,
     Mode,
     Participant,
+    Registration,
     SupportSettings,
 )
 from fidelis.validators import check_text
@@ -289,3 +293,189 @@ def add_meeting_action(*, meeting: Meeting, follow_up: dict, by) -> Action:
 def remove_meeting(*, meeting: Meeting) -> None:
     """Remove a meeting recorded in error (its actions stay in the plan)."""
     meeting.delete()
+
+
+# Learning events ---------------------------------------------------------------------------
+
+
+def _check_event(
+    programme,
+    event,
+    *,
+    title,
+    starts_at,
+    ends_at,
+    place,
+    online_link,
+    agenda,
+    notes,
+    invited_roles,
+    organisations,
+    capacity,
+    topics,
+):
+    check_text(
+        limits={"title": 200, "place": 300, "agenda": MINUTES_LIMIT, "notes": MINUTES_LIMIT},
+        title=title,
+        place=place,
+        agenda=agenda,
+        notes=notes,
+    )
+    problems: dict[str, str] = {}
+    if not (title or "").strip():
+        problems["title"] = "Give the event a title."
+    if starts_at is None:
+        problems["starts_at"] = "Give the date and time the event starts."
+    if ends_at is None:
+        problems["ends_at"] = "Give the date and time the event ends."
+    elif starts_at is not None and ends_at <= starts_at:
+        problems["ends_at"] = "The event must end after it starts."
+    if not (place or "").strip() and not (online_link or "").strip():
+        problems["place"] = "Give a place, an online link or both."
+    if not invited_roles:
+        problems["invited_roles"] = "Choose who is invited."
+    elif any(role not in access.INVITABLE for role in invited_roles):
+        problems["invited_roles"] = "Choose who is invited from the list."
+    if any(o.programme_id != programme.pk for o in organisations):
+        problems["organisations"] = "Choose organisations of the programme."
+    if any(item.scale_id != programme.scale_id for item in topics):
+        problems["topics"] = "Choose items of the programme's scale."
+    if capacity is not None:
+        taken = event.registrations.filter(registered=True).count() if event else 0
+        if capacity < 1:
+            problems["capacity"] = "Give the number of places as a whole number, 1 or more."
+        elif capacity < taken:
+            problems["capacity"] = (
+                f"{taken} people have registered already: give at least {taken} places."
+            )
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def save_event(
+    *,
+    programme,
+    by,
+    event: Event | None = None,
+    title: str,
+    starts_at,
+    ends_at,
+    place: str = "",
+    online_link: str = "",
+    agenda: str = "",
+    notes: str = "",
+    invited_roles: list[str],
+    organisations: list,
+    capacity: int | None = None,
+    topics: list,
+) -> Event:
+    """Plan a learning event (or change one)."""
+    _check_event(
+        programme,
+        event,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        online_link=online_link,
+        agenda=agenda,
+        notes=notes,
+        invited_roles=invited_roles,
+        organisations=organisations,
+        capacity=capacity,
+        topics=topics,
+    )
+    if event is None:
+        event = Event(programme=programme, created_by=by)
+    event.title = title.strip()
+    event.starts_at = starts_at
+    event.ends_at = ends_at
+    event.place = (place or "").strip()
+    event.online_link = (online_link or "").strip()
+    event.agenda = (agenda or "").strip()
+    event.notes = (notes or "").strip()
+    event.invited_roles = [role for role in access.INVITABLE if role in set(invited_roles)]
+    event.capacity = capacity
+    event.save()
+    event.organisations.set(organisations)
+    event.topics.set(topics)
+    return event
+
+
+def _locked(event: Event) -> Event:
+    """The event, locked until the transaction ends: registrations count against its cap
+    one at a time."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+@transaction.atomic
+def register(*, event: Event, user, now=None) -> Registration:
+    """Take a place at the event (registering again changes nothing)."""
+    now = now or timezone.now()
+    event = _locked(event)
+    if not access.is_invited(user, event):
+        raise ValidationError("You are not invited to this event.")
+    found = Registration.objects.filter(event=event, user=user).first()
+    if found is not None and found.registered:
+        return found
+    if event.starts_at <= now:
+        raise ValidationError("Registration has closed: the event has started.")
+    taken = event.registrations.filter(registered=True).count()
+    if event.capacity is not None and taken >= event.capacity:
+        raise ValidationError(
+            f"The event is full: all {event.capacity} places are taken. Ask the programme "
+            "lead whether a place may come free."
+        )
+    if found is not None:
+        found.registered, found.registered_at = True, now
+        found.save(update_fields=["registered", "registered_at"])
+        return found
+    return Registration.objects.create(event=event, user=user, registered_at=now)
+
+
+@transaction.atomic
+def cancel_registration(*, event: Event, user, now=None) -> None:
+    now = now or timezone.now()
+    if event.starts_at <= now:
+        raise ValidationError("The event has started: your place can no longer be given up.")
+    Registration.objects.filter(event=event, user=user).delete()
+
+
+@transaction.atomic
+def take_attendance(*, event: Event, came: set[int], now=None) -> int:
+    """Record who of the registered came (the rest did not); returns how many came."""
+    now = now or timezone.now()
+    if timezone.localdate(event.starts_at) > timezone.localdate(now):
+        raise ValidationError("Attendance is taken on the day of the event, or after it.")
+    registrations = list(Registration.objects.filter(event=event))
+    unknown = came - {r.user_id for r in registrations}
+    if unknown:
+        raise ValidationError("Attendance is taken for the people registered.")
+    for registration in registrations:
+        registration.attended = registration.user_id in came
+    Registration.objects.bulk_update(registrations, ["attended"])
+    return len(came)
+
+
+@transaction.atomic
+def add_attendee(*, event: Event, who: str, now=None) -> Registration:
+    """Record someone who came without registering, by username or email address: they
+    must be invited."""
+    now = now or timezone.now()
+    if timezone.localdate(event.starts_at) > timezone.localdate(now):
+        raise ValidationError({"who": "Attendance is taken on the day of the event, or after it."})
+    who = (who or "").strip()
+    if not who:
+        raise ValidationError({"who": "Give the person's username or email address."})
+    person = get_user_model().objects.filter(Q(username__iexact=who) | Q(email__iexact=who)).first()
+    if person is None or not access.is_invited(person, event):
+        raise ValidationError(
+            {"who": f"{who} is not invited to this event: only invitees' attendance is taken."}
+        )
+    found, _ = Registration.objects.get_or_create(
+        event=event, user=person, defaults={"registered": False, "registered_at": now}
+    )
+    found.attended = True
+    found.save(update_fields=["attended"])
+    return found

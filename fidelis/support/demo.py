@@ -13,7 +13,15 @@ from fidelis.bulk import Build, delete
 from fidelis.improvement.models import Action, Goal, PlanStatus
 from fidelis.programmes.models import Membership, Role, Team
 from fidelis.scales.models import Item
-from fidelis.support.models import Contact, Meeting, MeetingKind, Mode, Participant
+from fidelis.support.models import (
+    Contact,
+    Event,
+    Meeting,
+    MeetingKind,
+    Mode,
+    Participant,
+    Registration,
+)
 
 VISIT_NOTES = [
     "Went through the working group's progress on the goals and what is blocking them.",
@@ -92,6 +100,7 @@ def build_demo(build: Build) -> None:
     build.rows["facilitation contacts"] += len(rows)
     _link_ashby(build, teams)
     _meetings(build, teams, today)
+    _events(build, teams, today)
 
 
 def _link_ashby(build: Build, teams) -> None:
@@ -210,6 +219,78 @@ def _meetings(build: Build, teams, today: datetime.date) -> None:
     build.rows["meetings"] += 1
 
 
+EVENT_ROLES = [Role.TEAM_MANAGER, Role.TEAM_MEMBER, Role.FACILITATOR, Role.SPONSOR]
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _events(build: Build, teams, today: datetime.date) -> None:
+    """Two learning events: one eight weeks ago, with its attendance taken (nobody from
+    Marlpit came) and its notes shared; one in five weeks, with Mo registered."""
+    programme = build.programme
+    items = {i.number: i for i in Item.objects.filter(scale_id=programme.scale_id)}
+    past_day = today - datetime.timedelta(weeks=8)
+    past = Event.objects.create(
+        programme=programme,
+        title="Learning exchange: home treatment that lasts",
+        starts_at=_at(past_day, 10),
+        ends_at=_at(past_day, 15, 30),
+        place="Riverside Conference Centre, Northfield",
+        agenda="Morning: three teams on what changed after their 6-month review. "
+        "Afternoon: tables by topic, then each team's next step.",
+        invited_roles=EVENT_ROLES,
+        capacity=60,
+        notes="Teams shared how they moved to seeing people at home within four hours, and "
+        "how a daily huddle kept caseloads in view. Slides and the tables' notes follow; "
+        "next time, more time for teams to plan together.",
+        created_by=build.personas.get("lead"),
+        created_at=_at(past_day - datetime.timedelta(weeks=6), 9),
+    )
+    past.topics.set([items[n] for n in (6, 21, 27) if n in items])
+    coming_day = today + datetime.timedelta(weeks=5)
+    coming = Event.objects.create(
+        programme=programme,
+        title="Learning exchange: families and crisis plans",
+        starts_at=_at(coming_day, 10),
+        ends_at=_at(coming_day, 15, 30),
+        place="Harbour Hall, Kestrel Bay",
+        online_link="https://meet.example.org/fidelis-exchange",
+        agenda="Crisis plans written with families: what worked, and what got in the way.",
+        invited_roles=EVENT_ROLES,
+        capacity=60,
+        created_by=build.personas.get("lead"),
+    )
+    coming.topics.set([items[n] for n in (12, 13) if n in items])
+    staff = {}
+    for team_id, user_id in Membership.objects.filter(
+        team__in=teams, role__in=[Role.TEAM_MANAGER, Role.TEAM_MEMBER]
+    ).values_list("team_id", "user_id"):
+        staff.setdefault(team_id, []).append(user_id)
+    rows, seen = [], set()
+    for team in teams:
+        if team.name == DRIFTING:
+            continue
+        for user_id in staff.get(team.pk, [])[:2]:
+            if user_id not in seen:
+                seen.add(user_id)
+                rows.append(
+                    Registration(
+                        event=past,
+                        user_id=user_id,
+                        registered_at=past.created_at,
+                        attended=True,
+                    )
+                )
+    member = build.personas.get("member")
+    if member is not None:
+        rows.append(Registration(event=coming, user=member))
+    Registration.objects.bulk_create(rows)
+    build.rows["learning events"] += 2
+    build.rows["registrations"] += len(rows)
+
+
 def build_seed(build: Build) -> None:
     """Two contacts a month for the last six months for every team with a facilitator."""
     rng = build.rng
@@ -245,12 +326,35 @@ def build_seed(build: Build) -> None:
     ]
     Meeting.objects.bulk_create(meetings, batch_size=5000)
     build.rows["meetings"] += len(meetings)
+    past_day = today - datetime.timedelta(weeks=6)
+    event = Event.objects.create(
+        programme=build.programme,
+        title="Learning exchange",
+        starts_at=_at(past_day, 10),
+        ends_at=_at(past_day, 15),
+        place="The programme's venue",
+        invited_roles=EVENT_ROLES,
+    )
+    managers = Membership.objects.filter(
+        programme=build.programme, role=Role.TEAM_MANAGER
+    ).values_list("user_id", flat=True)
+    registrations = [
+        Registration(event=event, user_id=user_id, attended=index % 3 != 0)
+        for index, user_id in enumerate(sorted(set(managers)))
+    ]
+    Registration.objects.bulk_create(registrations, batch_size=5000)
+    build.rows["registrations"] += len(registrations)
 
 
 def remove(programme) -> None:
     contacts = Contact.objects.filter(team__organisation__programme=programme)
     meetings = Meeting.objects.filter(team__organisation__programme=programme)
+    events = Event.objects.filter(programme=programme)
     delete(
+        Registration.objects.filter(event__in=events),
+        Event.topics.through.objects.filter(event__in=events),
+        Event.organisations.through.objects.filter(event__in=events),
+        events,
         Meeting.attendees.through.objects.filter(meeting__in=meetings),
         Meeting.priorities.through.objects.filter(meeting__in=meetings),
         Meeting.actions.through.objects.filter(meeting__in=meetings),

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from fidelis.improvement.models import OPEN_STATUSES, Action, Plan, PlanStatus
 from fidelis.lib.engagement import RECENT, Facts, Indicator, indicator
+from fidelis.programmes.models import Membership, Role, Team
 from fidelis.reviews.models import Review, Status
-from fidelis.support.models import Contact, Meeting, MeetingKind
+from fidelis.support.models import Contact, Event, Meeting, MeetingKind
 
 
 def due_timepoint(programme, today: datetime.date):
@@ -71,6 +72,7 @@ def facts_for(programme, team_ids: list[int], today: datetime.date) -> dict[int,
         .annotate(last=Max("held_on"))
         .values_list("team_id", "last")
     )
+    last_event = _last_event(programme, team_ids, today)
     found = {}
     for team_id in team_ids:
         action = actions.get(team_id, {})
@@ -89,8 +91,47 @@ def facts_for(programme, team_ids: list[int], today: datetime.date) -> dict[int,
             recent_contacts=contact.get("recent", 0),
             has_plan=team_id in plans,
             last_group_meeting=group_met.get(team_id),
+            last_event=last_event.get(team_id),
         )
     return found
+
+
+#: Team roles whose coming to an event counts for their team.
+EVENT_ROLES = (Role.TEAM_MANAGER, Role.TEAM_MEMBER)
+
+
+def _last_event(programme, team_ids: list[int], today: datetime.date) -> dict[int, tuple]:
+    """{team id: (title, day, anyone from the team came)} for the programme's latest event
+    that has ended, invited the teams' staff and had its attendance taken."""
+    event = (
+        Event.objects.filter(
+            programme=programme,
+            ends_at__date__lte=today,
+            registrations__attended__isnull=False,
+        )
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+    if event is None or not set(event.invited_roles) & set(EVENT_ROLES):
+        return {}
+    invited = set(team_ids)
+    organisations = set(event.organisations.values_list("pk", flat=True))
+    if organisations:
+        invited = set(
+            Team.objects.filter(pk__in=team_ids, organisation_id__in=organisations).values_list(
+                "pk", flat=True
+            )
+        )
+    came = set(
+        Membership.objects.filter(
+            team_id__in=invited,
+            role__in=EVENT_ROLES,
+            user__event_registrations__event=event,
+            user__event_registrations__attended=True,
+        ).values_list("team_id", flat=True)
+    )
+    day = timezone.localdate(event.starts_at)
+    return {team_id: (event.title, day, team_id in came) for team_id in invited}
 
 
 def indicators_for(programme, team_ids: list[int], today: datetime.date) -> dict[int, Indicator]:

@@ -1,6 +1,6 @@
 from django import forms
 
-from fidelis.forms import DateInput, Form
+from fidelis.forms import DateInput, Form, TimeInput
 from fidelis.support.actions import MAX_MINUTES
 from fidelis.support.models import Mode, Participant
 
@@ -217,3 +217,73 @@ class MeetingForm(FollowUpForm):
         if "follow_up" not in self.fields:
             return None
         return super().follow_up_data()
+
+
+class EventForm(Form):
+    title = forms.CharField(label="Title", required=False)
+    day = forms.DateField(label="Date", widget=DateInput(), required=False)
+    starts = forms.TimeField(label="Starts", widget=TimeInput(), required=False)
+    ends = forms.TimeField(label="Ends", widget=TimeInput(), required=False)
+    place = forms.CharField(label="Place", required=False, help_text="Leave blank if online only.")
+    online_link = forms.URLField(
+        label="Online link",
+        required=False,
+        assume_scheme="https",
+        help_text="The address to join online, if any.",
+        error_messages={"invalid": "Give the full address, such as https://meet.example.org/abc."},
+    )
+    agenda = forms.CharField(
+        label="Agenda", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    invited_roles = forms.MultipleChoiceField(
+        label="Who is invited",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Only these organisations",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave all unticked to invite every organisation's people.",
+    )
+    capacity = forms.IntegerField(
+        label="Places",
+        required=False,
+        min_value=1,
+        help_text="The most people who may register; blank for no limit.",
+        error_messages={
+            "invalid": "Give the number of places as a whole number, 1 or more.",
+            "min_value": "Give the number of places as a whole number, 1 or more.",
+        },
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Topics: the scale items it covers",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    notes = forms.CharField(
+        label="Notes for everyone invited",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="What was shared and agreed, for those who came and those who could not.",
+    )
+
+    def __init__(self, *args, roles, organisations, items, with_notes: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invited_roles"].choices = roles
+        self.fields["organisations"].queryset = organisations
+        self.fields["organisations"].label_from_instance = lambda o: o.name
+        self.fields["topics"].queryset = items
+        self.fields["topics"].label_from_instance = lambda i: f"{i.number}. {i.title}"
+        if not with_notes:
+            del self.fields["notes"]
+
+
+class AttendeeForm(Form):
+    who = forms.CharField(
+        label="Someone who came without registering",
+        required=False,
+        help_text="Their username or email address. Only people invited can be added.",
+    )

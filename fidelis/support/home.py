@@ -4,6 +4,8 @@ and teams turning amber or red; the way to log a contact; a sponsor's drifting t
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from fidelis.lib.engagement import GREEN, RED
 from fidelis.pages import HomePage, Link
@@ -22,6 +24,7 @@ def _support_url(programme, team) -> str:
 
 def next_steps(page: HomePage) -> None:
     _meetings_to_come(page)
+    _events(page)
     for section in page.sections:
         programme = section.programme
         if section.role == Role.FACILITATOR:
@@ -122,3 +125,31 @@ def _meetings_to_come(page: HomePage) -> None:
                         "from its page.",
                     )
                 )
+
+
+def _events(page: HomePage) -> None:
+    """The events the person is registered for, and a way to the programme's events, in
+    the first section of each programme."""
+    mine = list(access.upcoming_events_for(page.user, page.today)[:TEAM_LIMIT])
+    shown: set[int] = set()
+    for section in page.sections:
+        programme = section.programme
+        if programme.pk in shown:
+            continue
+        shown.add(programme.pk)
+        for event in mine:
+            if event.programme_id == programme.pk:
+                section.next_steps.append(
+                    Link(
+                        f"Learning event: {event.title}",
+                        event.get_absolute_url(),
+                        f"{date_format(timezone.localtime(event.starts_at), 'j F Y, H:i')}. "
+                        "You are registered.",
+                    )
+                )
+        section.links.append(
+            Link(
+                "Learning events: meet the other teams",
+                reverse("support_events", args=[programme.slug]),
+            )
+        )

@@ -16,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from fidelis.validators import SafeTextField
+from fidelis.validators import SafeCharField, SafeTextField
 
 
 class SupportSettings(models.Model):
@@ -171,3 +171,70 @@ class Meeting(models.Model):
         if self.kind == MeetingKind.WORKING_GROUP and self.goal_id:
             return f"Working group: {self.goal.title}"
         return self.get_kind_display()
+
+
+class Event(models.Model):
+    """A learning event of the programme (its learning exchange): teams and senior leaders
+    meet, hear what worked elsewhere and feel part of a bigger whole. Who is invited is
+    given by role (and, if named, organisation); people register up to the cap, and the
+    lead takes attendance on the day and shares notes afterwards."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="events"
+    )
+    title = SafeCharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    place = SafeCharField(max_length=300, blank=True)
+    online_link = models.URLField(blank=True)
+    agenda = SafeTextField(blank=True)
+    invited_roles = models.JSONField(default=list, help_text="Membership roles invited.")
+    organisations = models.ManyToManyField(
+        "programmes.Organisation",
+        blank=True,
+        related_name="+",
+        help_text="Only these organisations' people (every organisation when none).",
+    )
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The most people who may register (no limit if blank)."
+    )
+    topics = models.ManyToManyField("scales.Item", blank=True, related_name="+")
+    notes = SafeTextField(blank=True, help_text="Shared with everyone invited, afterwards.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["programme", "starts_at"], name="event_by_programme")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("support_event", args=[self.pk])
+
+
+class Registration(models.Model):
+    """A person's place at an event, and whether they came (None until attendance is
+    taken)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    registered = models.BooleanField(
+        default=True, help_text="False for someone who came without registering."
+    )
+    registered_at = models.DateTimeField(default=timezone.now)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="one_registration_each")
+        ]
+        indexes = [models.Index(fields=["user", "event"], name="registration_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.event}"

@@ -63,4 +63,16 @@ urlpatterns = [
         views.meeting_ics,
         name="support_meeting_ics",
     ),
+    path("programmes/<slug:slug>/events/", views.events, name="support_events"),
+    path("programmes/<slug:slug>/events/new/", views.event_new, name="support_event_new"),
+    path("events/<int:event_id>/", views.event, name="support_event"),
+    path("events/<int:event_id>/edit/", views.event_edit, name="support_event_edit"),
+    path("events/<int:event_id>/register/", views.event_register, name="support_event_register"),
+    path("events/<int:event_id>/invitees/", views.event_invitees, name="support_event_invitees"),
+    path(
+        "events/<int:event_id>/attendance/",
+        views.event_attendance,
+        name="support_event_attendance",
+    ),
+    path("events/<int:event_id>/event.ics", views.event_ics, name="support_event_ics"),
 ]

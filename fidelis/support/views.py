@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,9 +14,18 @@ from django.utils import timezone
 from fidelis.calendar import CalendarEntry, calendar_response
 from fidelis.forms import error_list, status_for
 from fidelis.pages import breadcrumbs, paginate
+from fidelis.programmes.models import Role
 from fidelis.support import access, actions, caseload
+from fidelis.support import events as events_reads
 from fidelis.support.engagement import indicators_for
-from fidelis.support.forms import ContactForm, FollowUpForm, MeetingForm, SupportSettingsForm
+from fidelis.support.forms import (
+    AttendeeForm,
+    ContactForm,
+    EventForm,
+    FollowUpForm,
+    MeetingForm,
+    SupportSettingsForm,
+)
 from fidelis.support.models import MeetingKind, Mode, minutes_text
 
 
@@ -532,6 +544,264 @@ def meeting_ics(request, meeting_id):
                 uid=f"meeting-{found.pk}@fidelis",
                 title=f"{found.team.name}: {found.title}",
                 day=found.held_on,
+                description=found.agenda,
+                url=request.build_absolute_uri(found.get_absolute_url()),
+            )
+        ],
+    )
+
+
+# Learning events ---------------------------------------------------------------------------
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def _events_url(programme) -> str:
+    return reverse("support_events", args=[programme.slug])
+
+
+def _event_crumbs(programme, *more):
+    return _programme_crumbs(programme, ("Learning events", _events_url(programme)), *more)
+
+
+@login_required
+def events(request, slug):
+    programme = access.programme_for_events(request.user, slug)
+    now = timezone.now()
+    found = access.events_visible_to(request.user, programme)
+    mine = access.registrations_by_event(request.user, [e.pk for e in found])
+    return render(
+        request,
+        "support/events.jinja",
+        {
+            "programme": programme,
+            "coming": sorted((e for e in found if e.ends_at >= now), key=lambda e: e.starts_at),
+            "past": [e for e in found if e.ends_at < now],
+            "mine": mine,
+            "can_manage": access.can_manage_events(request.user, programme),
+            "breadcrumbs": _programme_crumbs(programme, ("Learning events", "")),
+        },
+    )
+
+
+def _event_form(request, programme, event):
+    suggested = events_reads.suggested_topics(programme) if event is None else []
+    items = access.items_qs_for(programme)
+    if event is None:
+        initial = {
+            "invited_roles": [Role.TEAM_MANAGER, Role.TEAM_MEMBER, Role.FACILITATOR, Role.SPONSOR],
+            "topics": [i for i in items if i.number in {s["number"] for s in suggested}],
+            "starts": datetime.time(10, 0),
+            "ends": datetime.time(15, 30),
+        }
+    else:
+        local_start = timezone.localtime(event.starts_at, LONDON)
+        initial = {
+            "title": event.title,
+            "day": local_start.date(),
+            "starts": local_start.time(),
+            "ends": timezone.localtime(event.ends_at, LONDON).time(),
+            "place": event.place,
+            "online_link": event.online_link,
+            "agenda": event.agenda,
+            "invited_roles": event.invited_roles,
+            "organisations": list(event.organisations.all()),
+            "capacity": event.capacity,
+            "topics": list(event.topics.all()),
+            "notes": event.notes,
+        }
+    roles = [(r, Role(r).label) for r in access.INVITABLE]
+    form = EventForm(
+        request.POST or None,
+        roles=roles,
+        organisations=access.organisations_of(programme),
+        items=items,
+        with_notes=event is not None,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def at(time):
+            if data["day"] is None or time is None:
+                return None
+            return datetime.datetime.combine(data["day"], time, tzinfo=LONDON)
+
+        try:
+            saved = actions.save_event(
+                programme=programme,
+                by=request.user,
+                event=event,
+                title=data["title"],
+                starts_at=at(data["starts"]),
+                ends_at=at(data["ends"]),
+                place=data["place"],
+                online_link=data["online_link"],
+                agenda=data["agenda"],
+                notes=data.get("notes", event.notes if event else ""),
+                invited_roles=data["invited_roles"],
+                organisations=list(data["organisations"]),
+                capacity=data["capacity"],
+                topics=list(data["topics"]),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                moved = {
+                    ("day" if name in ("starts_at",) else "ends" if name == "ends_at" else name): m
+                    for name, m in error.message_dict.items()
+                }
+                error = ValidationError(moved)
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Event saved: {saved.title}.")
+            return redirect(saved)
+    return render(
+        request,
+        "support/event_form.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "programme": programme,
+            "event": event,
+            "suggested": suggested,
+            "breadcrumbs": _event_crumbs(programme, ("Change" if event else "Plan an event", "")),
+        },
+        status=status_for(form),
+    )
+
+
+@login_required
+def event_new(request, slug):
+    programme = access.programme_for_event_management(request.user, slug)
+    return _event_form(request, programme, None)
+
+
+@login_required
+def event_edit(request, event_id):
+    found = access.event_for_management(request.user, event_id)
+    return _event_form(request, found.programme, found)
+
+
+@login_required
+def event(request, event_id):
+    found = access.event_for_view(request.user, event_id)
+    programme = found.programme
+    now = timezone.now()
+    registration = access.registration_of(request.user, found)
+    taken = found.registrations.filter(registered=True).count()
+    return render(
+        request,
+        "support/event.jinja",
+        {
+            "event": found,
+            "programme": programme,
+            "registration": registration,
+            "invited": access.is_invited(request.user, found),
+            "taken": taken,
+            "full": found.capacity is not None and taken >= found.capacity,
+            "started": found.starts_at <= now,
+            "ended": found.ends_at < now,
+            "topics": list(found.topics.all()),
+            "organisations": list(found.organisations.all()),
+            "roles": [Role(r).label for r in found.invited_roles],
+            "can_manage": access.can_manage_events(request.user, programme),
+            "breadcrumbs": _event_crumbs(programme, (found.title, "")),
+        },
+    )
+
+
+@login_required
+def event_register(request, event_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    found = access.event_for_view(request.user, event_id)
+    try:
+        if request.POST.get("action") == "cancel":
+            actions.cancel_registration(event=found, user=request.user)
+            messages.success(request, "Your place is given up.")
+        else:
+            actions.register(event=found, user=request.user)
+            messages.success(request, "You are registered. Add the event to your calendar.")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(found)
+
+
+@login_required
+def event_invitees(request, event_id):
+    found = access.event_for_management(request.user, event_id)
+    pages = paginate(request, access.invitees_of(found), per_page=50)
+    people = list(pages.items)
+    return render(
+        request,
+        "support/event_invitees.jinja",
+        {
+            "event": found,
+            "programme": found.programme,
+            "rows": events_reads.states(people, access.registrations_of(found, people)),
+            "pages": pages,
+            "taken": found.registrations.filter(registered=True).count(),
+            "breadcrumbs": _event_crumbs(
+                found.programme, (found.title, found.get_absolute_url()), ("Invitees", "")
+            ),
+        },
+    )
+
+
+@login_required
+def event_attendance(request, event_id):
+    found = access.event_for_management(request.user, event_id)
+    registrants = list(access.registrants_of(found))
+    adding = AttendeeForm(request.POST or None)
+    errors = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "add":
+                if adding.is_valid():
+                    added = actions.add_attendee(event=found, who=adding.cleaned_data["who"])
+                    messages.success(request, f"{added.user.display_name} recorded as come.")
+                    return redirect("support_event_attendance", found.pk)
+            else:
+                came = {int(v) for v in request.POST.getlist("came") if v.isdigit()}
+                n = actions.take_attendance(event=found, came=came)
+                messages.success(request, f"Attendance saved: {n} came.")
+                return redirect(found)
+        except ValidationError as error:
+            if request.POST.get("step") == "add":
+                adding.add_error(None, error)
+                errors = error_list(adding)
+            else:
+                errors = [{"text": m, "href": "#came"} for m in error.messages]
+    return render(
+        request,
+        "support/event_attendance.jinja",
+        {
+            "event": found,
+            "programme": found.programme,
+            "registrants": registrants,
+            "adding": adding,
+            "errors": errors,
+            "breadcrumbs": _event_crumbs(
+                found.programme, (found.title, found.get_absolute_url()), ("Attendance", "")
+            ),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def event_ics(request, event_id):
+    found = access.event_for_view(request.user, event_id)
+    return calendar_response(
+        f"event-{found.pk}",
+        [
+            CalendarEntry(
+                uid=f"event-{found.pk}@fidelis",
+                title=found.title,
+                starts=found.starts_at,
+                ends=found.ends_at,
+                place=", ".join(x for x in (found.place, found.online_link) if x),
                 description=found.agenda,
                 url=request.build_absolute_uri(found.get_absolute_url()),
             )
