@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver
+from django.utils import timezone
 
 from fidelis.demo import DEMO_SLUG, build_seed, remove_programme
 from fidelis.improvement import actions as plan_actions
@@ -129,6 +130,17 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
     meeting = support_actions.save_meeting(
         team=team, by=by, kind="group", held_on=datetime.date(2026, 1, 20), attendees=[]
     )
+    event = support_actions.save_event(
+        programme=programme,
+        by=by,
+        title="A learning event for the walk",
+        starts_at=timezone.now() + datetime.timedelta(days=30),
+        ends_at=timezone.now() + datetime.timedelta(days=30, hours=5),
+        place="The walk's hall",
+        invited_roles=["team_manager", "team_member", "facilitator", "sponsor"],
+        organisations=[],
+        topics=[],
+    )
     invitation = programme_actions.invite(
         programme=programme,
         email=f"walk-{programme.slug}@example.org",
@@ -158,6 +170,7 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         "rebase_id": rebase.pk,
         "contact_id": contact.pk,
         "meeting_id": meeting.pk,
+        "event_id": event.pk,
     }
 
 
@@ -264,4 +277,5 @@ def test_the_walk_covers_every_kind_of_object():
         "rebase_id",
         "contact_id",
         "meeting_id",
+        "event_id",
     }, "a new URL parameter: give the walk a value for it"

@@ -13,6 +13,7 @@ from fidelis.lib.engagement import (
     Facts,
     actions_rule,
     contact_rule,
+    event_rule,
     group_rule,
     indicator,
     plan_rule,
@@ -100,3 +101,13 @@ def test_the_group_meets_at_least_every_9_weeks_while_there_is_a_plan():
     )
     never = group_rule(facts(has_plan=True))
     assert never.text == "The service improvement group has no meeting recorded."
+
+
+def test_coming_to_the_latest_event_counts_once_attendance_is_taken():
+    assert event_rule(facts()) is None
+    day = datetime.date(2026, 5, 20)
+    assert event_rule(facts(last_event=("Exchange", day, True))).text == (
+        "Someone from the team came to Exchange on 20 May 2026."
+    )
+    missed = event_rule(facts(last_event=("Exchange", day, False)))
+    assert not missed.ok and missed.text == "Nobody from the team came to Exchange on 20 May 2026."
