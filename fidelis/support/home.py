@@ -100,7 +100,7 @@ def _sponsor(section, today) -> None:
                     f"{found.words}: {teams[team_id].name}",
                     _support_url(programme, teams[team_id]),
                     " ".join(r.text for r in found.concerns)
-                    + " Senior support mattered most to the teams we follow.",
+                    + " The teams we follow found senior support essential.",
                 )
             )
 
