@@ -180,6 +180,11 @@ PAGES = (
     ("contact", "support_contact", lambda c: [contact_of(c)]),
     ("caseload", "support_caseload", lambda c: [c.programme.slug]),
     ("caseloads", "support_caseloads", lambda c: [c.programme.slug]),
+    ("team meetings", "team_meetings", lambda c: [c.programme.slug, c.team.slug]),
+    ("meeting", "support_meeting", lambda c: [meeting_of(c)]),
+    ("learning events", "support_events", lambda c: [c.programme.slug]),
+    ("learning event", "support_event", lambda c: [event_of(c)]),
+    ("event invitees", "support_event_invitees", lambda c: [event_of(c)]),
     (TRIVIAL, "account_settings", lambda c: []),
 )
 
@@ -201,6 +206,20 @@ def contact_of(context) -> int | None:
     from fidelis.support.models import Contact
 
     return Contact.objects.filter(team=context.team).values_list("pk", flat=True).first()
+
+
+def meeting_of(context) -> int | None:
+    """The id of the latest meeting of the persona's team."""
+    from fidelis.support.models import Meeting
+
+    return Meeting.objects.filter(team=context.team).values_list("pk", flat=True).first()
+
+
+def event_of(context) -> int | None:
+    """The id of the programme's latest learning event."""
+    from fidelis.support.models import Event
+
+    return Event.objects.filter(programme=context.programme).values_list("pk", flat=True).first()
 
 
 # A query string for a page: the heatmap sorted by an item's score, highest first, at the
