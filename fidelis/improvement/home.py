@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from fidelis.improvement import access
 from fidelis.improvement.actions import quiet_before, settings_for
-from fidelis.improvement.loop import next_review
 from fidelis.improvement.models import Plan, PlanStatus
 from fidelis.pages import HomePage, Link
 from fidelis.programmes.models import Role
+from fidelis.reviews.models import Review, Status
 
 #: How soon an action counts as "due soon".
 DUE_SOON = datetime.timedelta(days=14)
@@ -97,12 +97,32 @@ def next_steps(page: HomePage) -> None:
 
 
 def _plans_to_close(section) -> None:
-    """Plans whose team has had its next review: the group records the outcomes."""
+    """Plans whose team has had its next review: the group records the outcomes. (The
+    teams' later reviews are read in one query, not one per plan.)"""
     teams = [m.team_id for m in section.memberships if m.team_id]
-    for plan in Plan.objects.filter(team_id__in=teams, status=PlanStatus.SIGNED_OFF).select_related(
-        "team", "review"
+    plans = list(
+        Plan.objects.filter(team_id__in=teams, status=PlanStatus.SIGNED_OFF).select_related(
+            "team", "review"
+        )
+    )
+    if not plans:
+        return
+    later = {}
+    for review in (
+        Review.objects.filter(team_id__in={p.team_id for p in plans}, status=Status.FINALISED)
+        .select_related("timepoint")
+        .order_by("visit_date", "pk")
     ):
-        after = next_review(plan)
+        later.setdefault(review.team_id, []).append(review)
+    for plan in plans:
+        after = next(
+            (
+                r
+                for r in later.get(plan.team_id, [])
+                if r.scale_id == plan.review.scale_id and r.visit_date > plan.review.visit_date
+            ),
+            None,
+        )
         if after is not None:
             section.next_steps.append(
                 Link(

@@ -37,7 +37,8 @@ class Facts:
     `open_actions`: how many actions of its plan in progress are still to do.
     `last_action_update`: the day an action of its plan was last changed or updated.
     `last_contact`: the day of the latest facilitation contact; `recent_contacts` the
-    number of contacts in the last RECENT.
+    number of contacts in the last RECENT; `month_contacts` those since the first of this
+    month (for the home page, not a rule).
     `has_plan`: whether the team has a plan in progress; `last_group_meeting` the day its
     service improvement group last met (up to today).
     `last_event`: the title and day of the programme's latest learning event the team was
@@ -52,6 +53,7 @@ class Facts:
     last_action_update: datetime.date | None = None
     last_contact: datetime.date | None = None
     recent_contacts: int = 0
+    month_contacts: int = 0
     has_plan: bool = False
     last_group_meeting: datetime.date | None = None
     last_event: tuple[str, datetime.date, bool] | None = None

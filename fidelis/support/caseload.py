@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth
 
 from fidelis.lib.engagement import Indicator, indicator
 from fidelis.programmes.models import Membership, Role, add_months
-from fidelis.support.engagement import facts_for, indicators_for
+from fidelis.support.engagement import facts_for
 from fidelis.support.models import Contact, minutes_text
 
 #: Months shown on a caseload, this one included.
@@ -53,6 +53,7 @@ class CaseloadTeam:
     months: list[Month]
     indicator: Indicator
     last_contact: datetime.date | None
+    month_contacts: int = 0
 
 
 def spent(team_ids: list[int], first: datetime.date, facilitator=None) -> dict:
@@ -98,6 +99,7 @@ def caseload(programme, teams, settings, today: datetime.date) -> list[CaseloadT
             months=months[team.pk],
             indicator=indicator(facts[team.pk]),
             last_contact=facts[team.pk].last_contact,
+            month_contacts=facts[team.pk].month_contacts,
         )
         for team in teams
     ]
@@ -124,7 +126,8 @@ def summaries(programme, people: list, today: datetime.date) -> list[Facilitator
         ).values_list("user_id", "team_id")
     )
     team_ids = sorted({team_id for _, team_id in links if team_id})
-    indicators = indicators_for(programme, team_ids, today)
+    facts = facts_for(programme, team_ids, today)
+    levels_of = {team_id: indicator(f).level for team_id, f in facts.items()}
     mine = {
         row["facilitator_id"]: row
         for row in Contact.objects.filter(
@@ -137,15 +140,10 @@ def summaries(programme, people: list, today: datetime.date) -> list[Facilitator
         .values("facilitator_id")
         .annotate(minutes=Sum("minutes"), contacts=Count("pk"))
     }
-    contacted = set(
-        Contact.objects.filter(
-            team_id__in=team_ids, happened_on__gte=this_month, happened_on__lte=today
-        ).values_list("team_id", flat=True)
-    )
     found = []
     for person in people:
         teams = [team_id for user_id, team_id in links if user_id == person.pk and team_id]
-        levels = [indicators[t].level for t in teams]
+        levels = [levels_of[t] for t in teams]
         row = mine.get(person.pk, {})
         found.append(
             FacilitatorSummary(
@@ -155,18 +153,7 @@ def summaries(programme, people: list, today: datetime.date) -> list[Facilitator
                 contacts_this_month=row.get("contacts") or 0,
                 amber=levels.count("amber"),
                 red=levels.count("red"),
-                no_contact=sum(1 for t in teams if t not in contacted),
+                no_contact=sum(1 for t in teams if not facts[t].month_contacts),
             )
         )
     return found
-
-
-def no_contact_this_month(team_ids: list[int], today: datetime.date) -> set[int]:
-    contacted = set(
-        Contact.objects.filter(
-            team_id__in=team_ids,
-            happened_on__gte=today.replace(day=1),
-            happened_on__lte=today,
-        ).values_list("team_id", flat=True)
-    )
-    return {t for t in team_ids if t not in contacted}

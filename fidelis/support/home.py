@@ -7,12 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from fidelis.lib.engagement import GREEN, RED
+from fidelis.lib.engagement import GREEN, RED, indicator
 from fidelis.pages import HomePage, Link
 from fidelis.programmes.models import Role
 from fidelis.support import access
-from fidelis.support.caseload import no_contact_this_month
-from fidelis.support.engagement import indicators_for
+from fidelis.support.engagement import facts_for, indicators_for
 
 #: How many teams a next-step list names before pointing to the caseload.
 TEAM_LIMIT = 5
@@ -54,8 +53,9 @@ def _facilitator(section, today) -> None:
     teams = {m.team.pk: m.team for m in section.memberships if m.team is not None}
     if not teams:
         return
-    quiet = no_contact_this_month(list(teams), today)
-    indicators = indicators_for(programme, list(teams), today)
+    facts = facts_for(programme, list(teams), today)
+    quiet = {team_id for team_id, f in facts.items() if not f.month_contacts}
+    indicators = {team_id: indicator(f) for team_id, f in facts.items()}
     steps = []
     for team_id in sorted(quiet, key=lambda t: teams[t].name):
         team = teams[team_id]

@@ -252,7 +252,7 @@ def _caseload_page(request, programme, person):
     settings = actions.settings_for(programme)
     teams = access.caseload_teams(person, programme)
     rows = caseload.caseload(programme, teams, settings, today)
-    quiet = caseload.no_contact_this_month([t.pk for t in teams], today)
+    quiet = {row.team.pk for row in rows if not row.month_contacts}
     own = person.pk == request.user.pk
     return render(
         request,

@@ -787,3 +787,15 @@ def test_a_plan_sent_back_needs_attention_on_the_overview(as_user, draft, users,
     actions.send_back(plan=draft, comment="Add a measure to each goal.", by=users["sponsor"])
     text = page_text(as_user("facilitator").get(reverse("plans_overview", args=[programme.slug])))
     assert "Sent back" in text
+
+
+def test_the_home_page_asks_for_the_outcomes_once_the_next_review_is_finalised(as_user, ashby):
+    step = "Record how far each goal got: Ashby Crisis Resolution Team's plan"
+    plan = Plan.objects.get(team=ashby, status=PlanStatus.SIGNED_OFF)
+    later = Review.objects.filter(
+        team=ashby, status=Status.FINALISED, visit_date__gt=plan.review.visit_date
+    )
+    assert later.exists()
+    assert step in page_text(as_user("facilitator").get("/"))
+    later.update(status=Status.RATING)
+    assert step not in page_text(as_user("facilitator").get("/"))
