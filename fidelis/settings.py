@@ -249,7 +249,23 @@ WHITENOISE_USE_FINDERS = True
 # Without collectstatic there is no STATIC_ROOT yet; the finders serve everything then.
 warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served as such: uploaded files go out only through views
+# Files people upload (fidelis.uploads): the largest kept, and the types kept.
+FIDELIS_UPLOAD_MAX_BYTES = env_int("FIDELIS_UPLOAD_MAX_BYTES", 20_000_000)
+FIDELIS_UPLOAD_EXTENSIONS = [
+    ".pdf",
+    ".docx",
+    ".xlsx",
+    ".pptx",
+    ".odt",
+    ".ods",
+    ".odp",
+    ".csv",
+    ".txt",
+    ".png",
+    ".jpg",
+    ".jpeg",
+]
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 

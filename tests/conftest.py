@@ -5,6 +5,7 @@ transaction that is rolled back, so tests never see each other's changes.
 """
 
 import re
+import tempfile
 from html import unescape
 
 import pytest
@@ -18,6 +19,8 @@ PERSONA_NAMES = [persona.username for persona in PERSONAS]
 # A template variable a view forgets to pass fails the test that renders it. (Set before
 # any template renders: the Jinja environment reads it once.)
 settings.FIDELIS_STRICT_TEMPLATES = True
+# Files a test uploads go to a folder of the test run's own, never the working directory.
+settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="fidelis-test-media-")
 
 
 @pytest.fixture(scope="session")

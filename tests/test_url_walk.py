@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
@@ -141,6 +142,9 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         organisations=[],
         topics=[],
     )
+    shared = support_actions.add_event_file(
+        event=event, upload=SimpleUploadedFile("walk.pdf", b"%PDF walk"), by=by
+    )
     invitation = programme_actions.invite(
         programme=programme,
         email=f"walk-{programme.slug}@example.org",
@@ -171,6 +175,7 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         "contact_id": contact.pk,
         "meeting_id": meeting.pk,
         "event_id": event.pk,
+        "file_id": shared.pk,
     }
 
 
@@ -278,4 +283,5 @@ def test_the_walk_covers_every_kind_of_object():
         "contact_id",
         "meeting_id",
         "event_id",
+        "file_id",
     }, "a new URL parameter: give the walk a value for it"

@@ -32,7 +32,7 @@ from fidelis.improvement.models import Goal, Plan, PlanStatus
 from fidelis.programmes import access as programme_access
 from fidelis.programmes.models import Membership, Organisation, Role, Team
 from fidelis.scales.models import Item
-from fidelis.support.models import Contact, Event, Meeting, Registration
+from fidelis.support.models import Contact, Event, EventFile, Meeting, Registration
 
 #: Team roles that read the team's facilitation.
 SUPPORT_READERS = frozenset({Role.FACILITATOR, Role.TEAM_MANAGER, Role.TEAM_MEMBER})
@@ -479,3 +479,23 @@ def organisations_of(programme):
 
 def items_qs_for(programme):
     return Item.objects.filter(scale_id=programme.scale_id).order_by("number")
+
+
+def event_file_for_download(user, event_id: int, file_id: int) -> EventFile:
+    event = event_for_view(user, event_id)
+    found = EventFile.objects.filter(event=event, pk=file_id).first()
+    if found is None:
+        raise Http404("No such file")
+    return found
+
+
+def event_file_for_removal(user, event_id: int, file_id: int) -> EventFile:
+    event = event_for_management(user, event_id)
+    found = EventFile.objects.filter(event=event, pk=file_id).first()
+    if found is None:
+        raise Http404("No such file")
+    return found
+
+
+def files_of(event: Event) -> list[EventFile]:
+    return list(EventFile.objects.filter(event=event))

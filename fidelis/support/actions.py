@@ -18,6 +18,7 @@ from fidelis.support import access
 from fidelis.support.models import (
     Contact,
     Event,
+    EventFile,
     Meeting,
     MeetingKind,
     Mode,
@@ -25,6 +26,7 @@ from fidelis.support.models import (
     Registration,
     SupportSettings,
 )
+from fidelis.uploads import check_upload, clean_name
 from fidelis.validators import check_text
 
 #: The longest contact that can be logged, in minutes (a whole day).
@@ -479,3 +481,19 @@ def add_attendee(*, event: Event, who: str, now=None) -> Registration:
     found.attended = True
     found.save(update_fields=["attended"])
     return found
+
+
+@transaction.atomic
+def add_event_file(*, event: Event, upload, by) -> EventFile:
+    """Keep a file for everyone the event invited, once it passes the size and type
+    limits (nothing is stored otherwise)."""
+    check_upload(upload)
+    found = EventFile(event=event, name=clean_name(upload.name), size=upload.size, uploaded_by=by)
+    found.file.save(upload.name, upload, save=False)
+    found.save()
+    return found
+
+
+def remove_event_file(*, found: EventFile) -> None:
+    found.file.delete(save=False)
+    found.delete()

@@ -16,6 +16,7 @@ from fidelis.scales.models import Item
 from fidelis.support.models import (
     Contact,
     Event,
+    EventFile,
     Meeting,
     MeetingKind,
     Mode,
@@ -350,7 +351,10 @@ def remove(programme) -> None:
     contacts = Contact.objects.filter(team__organisation__programme=programme)
     meetings = Meeting.objects.filter(team__organisation__programme=programme)
     events = Event.objects.filter(programme=programme)
+    for found in EventFile.objects.filter(event__in=events):
+        found.file.delete(save=False)
     delete(
+        EventFile.objects.filter(event__in=events),
         Registration.objects.filter(event__in=events),
         Event.topics.through.objects.filter(event__in=events),
         Event.organisations.through.objects.filter(event__in=events),

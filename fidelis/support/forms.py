@@ -3,6 +3,7 @@ from django import forms
 from fidelis.forms import DateInput, Form, TimeInput
 from fidelis.support.actions import MAX_MINUTES
 from fidelis.support.models import Mode, Participant
+from fidelis.uploads import allowed_extensions, max_bytes, size_text
 
 
 class FollowUpForm(Form):
@@ -287,3 +288,15 @@ class AttendeeForm(Form):
         required=False,
         help_text="Their username or email address. Only people invited can be added.",
     )
+
+
+class EventFileForm(Form):
+    file = forms.FileField(label="Share a file", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = ", ".join(e.lstrip(".").upper() for e in allowed_extensions())
+        self.fields["file"].help_text = (
+            f"Slides, notes or a handout for everyone invited: {types}, up to "
+            f"{size_text(max_bytes())}."
+        )

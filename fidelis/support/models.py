@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from fidelis.uploads import stored_name
 from fidelis.validators import SafeCharField, SafeTextField
 
 
@@ -238,3 +239,30 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.event}"
+
+
+def _event_file_path(instance, filename: str) -> str:
+    return stored_name(f"events/{instance.event_id}", filename)
+
+
+class EventFile(models.Model):
+    """A file shared after a learning event (slides, notes), for everyone it invited. Kept
+    through Django's storage under a random name; only ever sent back as a download."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=_event_file_path, max_length=300)
+    name = models.CharField(max_length=120, help_text="The name it was uploaded with.")
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["event", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("support_event_file", args=[self.event_id, self.pk])

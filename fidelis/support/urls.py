@@ -75,4 +75,14 @@ urlpatterns = [
         name="support_event_attendance",
     ),
     path("events/<int:event_id>/event.ics", views.event_ics, name="support_event_ics"),
+    path(
+        "events/<int:event_id>/files/<int:file_id>/",
+        views.event_file,
+        name="support_event_file",
+    ),
+    path(
+        "events/<int:event_id>/files/<int:file_id>/remove/",
+        views.event_file_remove,
+        name="support_event_file_remove",
+    ),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from fidelis import uploads
 from fidelis.calendar import CalendarEntry, calendar_response
 from fidelis.forms import error_list, status_for
 from fidelis.pages import breadcrumbs, paginate
@@ -21,6 +22,7 @@ from fidelis.support.engagement import indicators_for
 from fidelis.support.forms import (
     AttendeeForm,
     ContactForm,
+    EventFileForm,
     EventForm,
     FollowUpForm,
     MeetingForm,
@@ -686,6 +688,20 @@ def event_edit(request, event_id):
 def event(request, event_id):
     found = access.event_for_view(request.user, event_id)
     programme = found.programme
+    can_manage = access.can_manage_events(request.user, programme)
+    upload = EventFileForm(request.POST or None, request.FILES or None) if can_manage else None
+    if request.method == "POST":
+        if upload is None:
+            return HttpResponseNotAllowed(["GET"])
+        try:
+            added = actions.add_event_file(
+                event=found, upload=request.FILES.get("file"), by=request.user
+            )
+        except ValidationError as error:
+            upload.add_error(None, error)
+        else:
+            messages.success(request, f"{added.name} shared with everyone invited.")
+            return redirect(found)
     now = timezone.now()
     registration = access.registration_of(request.user, found)
     taken = found.registrations.filter(registered=True).count()
@@ -704,10 +720,31 @@ def event(request, event_id):
             "topics": list(found.topics.all()),
             "organisations": list(found.organisations.all()),
             "roles": [Role(r).label for r in found.invited_roles],
-            "can_manage": access.can_manage_events(request.user, programme),
+            "can_manage": can_manage,
+            "files": access.files_of(found),
+            "size_text": uploads.size_text,
+            "upload": upload,
+            "errors": error_list(upload) if upload else [],
             "breadcrumbs": _event_crumbs(programme, (found.title, "")),
         },
+        status=status_for(upload) if upload else 200,
     )
+
+
+@login_required
+def event_file(request, event_id, file_id):
+    found = access.event_file_for_download(request.user, event_id, file_id)
+    return uploads.download(found.file, found.name)
+
+
+@login_required
+def event_file_remove(request, event_id, file_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    found = access.event_file_for_removal(request.user, event_id, file_id)
+    actions.remove_event_file(found=found)
+    messages.success(request, f"{found.name} removed.")
+    return redirect("support_event", event_id)
 
 
 @login_required

@@ -201,3 +201,13 @@ def test_the_calendar_file_has_the_events_time_and_place(as_user, coming):
     assert (
         "LOCATION:Harbour Hall\\, Kestrel Bay\\, https://meet.example.org/fidelis-exchange" in body
     )
+
+
+def test_the_event_rule_leaves_out_teams_of_organisations_not_invited(programme, past):
+    northfield = Organisation.objects.get(name__startswith="Northfield")
+    past.organisations.set([northfield])
+    marlpit = Team.objects.get(slug="marlpit-crisis-team")  # Southmoor's
+    ashby = Team.objects.get(slug="ashby-crisis-resolution-team")  # Northfield's
+    facts = facts_for(programme, [marlpit.pk, ashby.pk], timezone.localdate())
+    assert facts[marlpit.pk].last_event is None
+    assert facts[ashby.pk].last_event[2] is True
