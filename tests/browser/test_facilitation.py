@@ -112,3 +112,23 @@ class TestFacilitation(SystemTest):
         lead.wait_for_load_state()
         expect(lead.get_by_role("heading", name="Faisal Ahmed's caseload")).to_be_visible()
         self.expect_accessible(lead)
+
+    def test_a_member_registers_for_a_learning_event_on_a_phone(self):
+        page = self.sign_in("other", page=self.new_page(viewport=PHONE))
+        page.get_by_role("link", name="Learning events: meet the other teams").click()
+        page.wait_for_load_state()
+        self.expect_accessible(page)
+        no_overflow(page, "the events page")
+        page.get_by_role("link", name="Learning exchange: families and crisis plans").click()
+        page.wait_for_load_state()
+        self.expect_accessible(page)
+        page.get_by_role("button", name="Register for a place").click()
+        page.wait_for_load_state()
+        expect(page.locator("main")).to_contain_text("You are registered.")
+        expect(page.get_by_role("link", name="Add it to your calendar (.ics)")).to_be_visible()
+        self.expect_accessible(page)
+        no_overflow(page, "the event page")
+        self.visit("/", page=page)
+        expect(page.locator("main")).to_contain_text(
+            "Learning event: Learning exchange: families and crisis plans"
+        )
