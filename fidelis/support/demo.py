@@ -217,6 +217,20 @@ def _meetings(build: Build, teams, today: datetime.date) -> None:
         group.actions.add(action)
         group.attendees.set([u for u in (personas.get("member"),) if u])
         build.rows["meetings"] += 1
+    # The group's latest meeting agreed two of the plan's other actions.
+    latest = (
+        Meeting.objects.filter(team=ashby, kind=MeetingKind.GROUP, held_on__lte=today)
+        .order_by("-held_on")
+        .first()
+    )
+    if latest is not None and goal is not None:
+        agreed = list(
+            Action.objects.filter(goal__plan=goal.plan).exclude(pk=getattr(action, "pk", None))[:2]
+        )
+        latest.actions.add(*agreed)
+        if agreed:
+            latest.decisions = "Agreed " + " and ".join(a.title.lower() for a in agreed) + "."
+            latest.save(update_fields=["decisions"])
     build.rows["meetings"] += 1
 
 
