@@ -306,7 +306,7 @@ def facilitator_caseload(request, slug, person_id):
 def caseloads(request, slug):
     programme = access.programme_for_caseloads(request.user, slug)
     today = timezone.localdate()
-    pages = paginate(request, access.facilitators_of(programme), per_page=25)
+    pages = paginate(request, access.facilitators_of(programme), per_page=20)
     settings = actions.settings_for(programme)
     return render(
         request,
