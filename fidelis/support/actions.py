@@ -97,12 +97,20 @@ def _plan_action(team, follow_up: dict, by) -> Action:
     ValidationError whose messages name the follow-up's form fields."""
     goal = follow_up.get("goal")
     if goal is None:
-        raise ValidationError(
-            {
-                "follow_up_goal": "Choose the plan goal the follow-up serves: it becomes one "
-                "of the goal's actions."
-            }
-        )
+        problems = {
+            "follow_up_goal": "Choose the plan goal the follow-up serves: it becomes one "
+            "of the goal's actions."
+        }
+        missing = {
+            "title": "Say what the follow-up is, in a few words.",
+            "owner": "Every action needs a named owner: choose who will do it.",
+            "due_on": "Give the date the action is due.",
+            "hours": "Estimate the staff hours the action will take (0 if none).",
+        }
+        for name, message in missing.items():
+            if follow_up.get(name) in (None, ""):
+                problems[FOLLOW_UP_FIELDS[name]] = message
+        raise ValidationError(problems)
     if goal.plan.team_id != team.pk:
         raise ValidationError({"follow_up_goal": "Choose a goal of this team's plan."})
     try:

@@ -258,8 +258,8 @@ def _events(build: Build, teams, today: datetime.date) -> None:
         invited_roles=EVENT_ROLES,
         capacity=60,
         notes="Teams shared how they moved to seeing people at home within four hours, and "
-        "how a daily huddle kept caseloads in view. Slides and the tables' notes follow; "
-        "next time, more time for teams to plan together.",
+        "how a daily huddle kept caseloads in view.\nThe tables asked for more time to plan "
+        "together next time, and for the sponsors to stay for the afternoon.",
         created_by=build.personas.get("lead"),
         created_at=_at(past_day - datetime.timedelta(weeks=6), 9),
     )

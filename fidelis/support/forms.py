@@ -9,6 +9,14 @@ from fidelis.uploads import allowed_extensions, max_bytes, size_text
 class FollowUpForm(Form):
     """A follow-up of a contact, which becomes an action of the team's plan."""
 
+    FOLLOW_UP_FIELDS = (
+        "follow_up",
+        "follow_up_goal",
+        "follow_up_owner",
+        "follow_up_due",
+        "follow_up_hours",
+    )
+
     follow_up = forms.CharField(
         label="Follow-up action",
         required=False,
@@ -100,13 +108,6 @@ class ContactForm(FollowUpForm):
         "goals",
         "items",
         "notes",
-    )
-    FOLLOW_UP_FIELDS = (
-        "follow_up",
-        "follow_up_goal",
-        "follow_up_owner",
-        "follow_up_due",
-        "follow_up_hours",
     )
 
     def __init__(self, *args, goals, items, people, follow_up: bool = True, **kwargs):
@@ -206,7 +207,7 @@ class MeetingForm(FollowUpForm):
         if kind != "scoping":
             del self.fields["priorities"]
         if not follow_up or not goals.exists():
-            for name in ContactForm.FOLLOW_UP_FIELDS:
+            for name in self.FOLLOW_UP_FIELDS:
                 del self.fields[name]
         else:
             self.fields["follow_up"].label = "An action agreed"

@@ -121,8 +121,12 @@ def _meetings_to_come(page: HomePage) -> None:
                         f"Meeting {'today' if meeting.held_on == page.today else 'to come'}: "
                         f"{meeting.title} ({meeting.team.name})",
                         meeting.get_absolute_url(),
-                        f"{meeting.held_on.day} {meeting.held_on:%B %Y}. Add it to your calendar "
-                        "from its page.",
+                        f"{meeting.held_on.day} {meeting.held_on:%B %Y}."
+                        + (
+                            " Add it to your calendar from its page."
+                            if meeting.held_on > page.today
+                            else ""
+                        ),
                     )
                 )
 

@@ -355,7 +355,8 @@ def support_settings(request, slug):
             "title": "The facilitation dose",
             "caption": programme.name,
             "intro": "The facilitation time each team is offered. Caseloads show the time "
-            "spent with each team every month against it.",
+            "spent with each team every month against it: a new dose changes the share shown "
+            "for past months too.",
             "submit": "Save",
             "cancel": reverse("support_caseloads", args=[programme.slug]),
             "breadcrumbs": _programme_crumbs(
@@ -818,6 +819,7 @@ def event_attendance(request, event_id):
             "programme": found.programme,
             "registrants": registrants,
             "adding": adding,
+            "started": timezone.localdate(found.starts_at) <= timezone.localdate(),
             "errors": errors,
             "breadcrumbs": _event_crumbs(
                 found.programme, (found.title, found.get_absolute_url()), ("Attendance", "")

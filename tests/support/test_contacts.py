@@ -258,3 +258,14 @@ def test_a_team_without_a_plan_in_progress_is_told_where_follow_ups_go(as_user, 
     text = page_text(as_user("facilitator").get(team_url(ashby, "support_contact_new")))
     assert "once the team has a plan in progress" in text
     assert "Follow-up action" not in text
+
+
+def test_an_incomplete_follow_up_names_everything_missing_at_once(as_user, ashby):
+    response = as_user("facilitator").post(
+        team_url(ashby, "support_contact_new"), form_data(follow_up="Ask about the rota")
+    )
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Choose the plan goal the follow-up serves" in text
+    assert "Every action needs a named owner" in text
+    assert "Give the date the action is due." in text

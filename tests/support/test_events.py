@@ -211,3 +211,11 @@ def test_the_event_rule_leaves_out_teams_of_organisations_not_invited(programme,
     facts = facts_for(programme, [marlpit.pk, ashby.pk], timezone.localdate())
     assert facts[marlpit.pk].last_event is None
     assert facts[ashby.pk].last_event[2] is True
+
+
+def test_the_attendance_page_waits_for_the_day(as_user, coming, past):
+    before = page_text(as_user("lead").get(reverse("support_event_attendance", args=[coming.pk])))
+    assert "Attendance is taken on the day of the event" in before
+    assert "Save attendance" not in before
+    on_the_day = page_text(as_user("lead").get(reverse("support_event_attendance", args=[past.pk])))
+    assert "Save attendance" in on_the_day

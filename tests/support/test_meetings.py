@@ -192,3 +192,9 @@ def test_a_meeting_to_come_is_on_its_attendees_home_page_with_a_calendar_file(as
     body = response.content.decode()
     assert f"DTSTART;VALUE=DATE:{upcoming.held_on:%Y%m%d}" in body
     assert "SUMMARY:Ashby Crisis Resolution Team: Service improvement group" in body
+
+
+def test_the_meeting_form_offers_an_agreed_action_with_its_fields(as_user, ashby):
+    html = as_user("manager").get(new_url(ashby)).content.decode()
+    for name in ("follow_up", "follow_up_goal", "follow_up_owner", "follow_up_due"):
+        assert f'name="{name}"' in html
