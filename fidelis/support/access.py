@@ -499,3 +499,19 @@ def event_file_for_removal(user, event_id: int, file_id: int) -> EventFile:
 
 def files_of(event: Event) -> list[EventFile]:
     return list(EventFile.objects.filter(event=event))
+
+
+def where_invitees_work(event: Event, people) -> dict[int, str]:
+    """{person id: their teams' or organisations' names} in the event's programme."""
+    found: dict[int, list[str]] = {}
+    for user_id, team, organisation in (
+        Membership.objects.filter(
+            programme_id=event.programme_id, user__in=list(people), role__in=event.invited_roles
+        )
+        .order_by("team__name", "organisation__name")
+        .values_list("user_id", "team__name", "organisation__name")
+    ):
+        name = team or organisation
+        if name and name not in found.setdefault(user_id, []):
+            found[user_id].append(name)
+    return {user_id: ", ".join(names) for user_id, names in found.items()}

@@ -505,3 +505,11 @@ def add_event_file(*, event: Event, upload, by) -> EventFile:
 def remove_event_file(*, found: EventFile) -> None:
     found.file.delete(save=False)
     found.delete()
+
+
+@transaction.atomic
+def cancel_event(*, event: Event) -> None:
+    """Call an event off: it goes, with its registrations and files."""
+    for found in EventFile.objects.filter(event=event):
+        found.file.delete(save=False)
+    event.delete()

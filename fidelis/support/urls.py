@@ -75,6 +75,7 @@ urlpatterns = [
         name="support_event_attendance",
     ),
     path("events/<int:event_id>/event.ics", views.event_ics, name="support_event_ics"),
+    path("events/<int:event_id>/cancel/", views.event_cancel, name="support_event_cancel"),
     path(
         "events/<int:event_id>/files/<int:file_id>/",
         views.event_file,

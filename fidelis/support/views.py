@@ -778,6 +778,7 @@ def event_invitees(request, event_id):
             "event": found,
             "programme": found.programme,
             "rows": events_reads.states(people, access.registrations_of(found, people)),
+            "places": access.where_invitees_work(found, people),
             "pages": pages,
             "taken": found.registrations.filter(registered=True).count(),
             "breadcrumbs": _event_crumbs(
@@ -845,4 +846,25 @@ def event_ics(request, event_id):
                 url=request.build_absolute_uri(found.get_absolute_url()),
             )
         ],
+    )
+
+
+@login_required
+def event_cancel(request, event_id):
+    found = access.event_for_management(request.user, event_id)
+    programme = found.programme
+    if request.method == "POST":
+        actions.cancel_event(event=found)
+        messages.success(request, f"{found.title} is called off.")
+        return redirect(_events_url(programme))
+    return render(
+        request,
+        "support/event_cancel.jinja",
+        {
+            "event": found,
+            "registered": found.registrations.filter(registered=True).count(),
+            "breadcrumbs": _event_crumbs(
+                programme, (found.title, found.get_absolute_url()), ("Call it off", "")
+            ),
+        },
     )

@@ -219,3 +219,19 @@ def test_the_attendance_page_waits_for_the_day(as_user, coming, past):
     assert "Save attendance" not in before
     on_the_day = page_text(as_user("lead").get(reverse("support_event_attendance", args=[past.pk])))
     assert "Save attendance" in on_the_day
+
+
+def test_the_lead_calls_an_event_off_and_nobody_else_can(as_user, coming):
+    url = reverse("support_event_cancel", args=[coming.pk])
+    assert as_user("member").post(url).status_code == 403
+    assert Event.objects.filter(pk=coming.pk).exists()
+    text = page_text(as_user("lead").get(url))
+    assert "1 person has registered: Fidelis does not tell them" in text
+    assert as_user("lead").post(url).status_code == 302
+    assert not Event.objects.filter(pk=coming.pk).exists()
+    assert not Registration.objects.filter(event_id=coming.pk).exists()
+
+
+def test_the_invitees_list_says_where_each_person_works(as_user, past):
+    text = page_text(as_user("lead").get(reverse("support_event_invitees", args=[past.pk])))
+    assert "Ashby Crisis Resolution Team" in text
