@@ -29,6 +29,41 @@ DOCUMENT_TYPES = {
 }
 
 
+#: How a kept type's contents begin (office documents are zip archives); text types must
+#: read as UTF-8 without NUL bytes.
+SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".pptx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".ods": (b"PK\x03\x04",),
+    ".odp": (b"PK\x03\x04",),
+}
+TEXT_TYPES = frozenset({".csv", ".txt"})
+
+
+def contents_match(upload, extension: str) -> bool:
+    """Whether the file's first bytes are those of its type (a type without a rule
+    passes)."""
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    if extension in TEXT_TYPES:
+        if b"\x00" in head:
+            return False
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return error.start > len(head) - 4  # a character cut at the chunk's end
+        return True
+    signatures = SIGNATURES.get(extension)
+    return signatures is None or head.startswith(signatures)
+
+
 def max_bytes() -> int:
     return settings.FIDELIS_UPLOAD_MAX_BYTES
 
@@ -66,6 +101,14 @@ def check_upload(upload, field: str = "file") -> None:
             {
                 field: f"{upload.name} is {size_text(upload.size)}: files are kept up to "
                 f"{size_text(max_bytes())}."
+            }
+        )
+    if not contents_match(upload, extension):
+        kind = extension.lstrip(".").upper()
+        raise ValidationError(
+            {
+                field: f"{upload.name} does not look like a {kind} file from its contents: "
+                "check it is the file you meant."
             }
         )
 

@@ -143,7 +143,7 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         topics=[],
     )
     shared = support_actions.add_event_file(
-        event=event, upload=SimpleUploadedFile("walk.pdf", b"%PDF walk"), by=by
+        event=event, upload=SimpleUploadedFile("walk.pdf", b"%PDF-1.4 walk"), by=by
     )
     invitation = programme_actions.invite(
         programme=programme,

@@ -49,6 +49,9 @@ def test_the_lead_shares_a_file_and_invitees_download_it(as_user, past, tmp_path
         ("logo.svg", b"<svg onload='x'/>", "logo.svg is not a type Fidelis keeps"),
         ("empty.pdf", b"", "empty.pdf is empty."),
         ("huge.pdf", b"x" * 3_000, "huge.pdf is 3 KB: files are kept up to 2 KB."),
+        ("fake.pdf", b"just text", "fake.pdf does not look like a PDF file"),
+        ("photo.png", b"%PDF-1.4", "photo.png does not look like a PNG file"),
+        ("notes.txt", b"\x00\x01binary", "notes.txt does not look like a TXT file"),
     ],
 )
 def test_a_file_of_the_wrong_type_or_size_is_refused_and_nothing_stored(
