@@ -28,7 +28,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 
-from fidelis.improvement.models import Goal, Plan, PlanStatus
+from fidelis.improvement.access import (  # noqa: F401 (re-exported: follow-ups are plan actions)
+    owners_for,
+    plan_in_progress,
+)
+from fidelis.improvement.models import Goal, PlanStatus
 from fidelis.programmes import access as programme_access
 from fidelis.programmes.models import Membership, Organisation, Role, Team
 from fidelis.scales.models import Item
@@ -151,24 +155,6 @@ def goals_to_discuss_qs(team: Team):
         .exclude(plan__status=PlanStatus.CLOSED)
         .select_related("plan")
         .order_by("order", "pk")
-    )
-
-
-def plan_in_progress(team: Team) -> Plan | None:
-    return Plan.objects.filter(team=team).exclude(status=PlanStatus.CLOSED).first()
-
-
-def items_qs(team: Team):
-    """The items of the programme's scale, which a contact may discuss."""
-    return Item.objects.filter(scale_id=team.organisation.programme.scale_id).order_by("number")
-
-
-def owners_for(team: Team):
-    """Who may own a follow-up action: everyone with a role in the team, by name."""
-    return (
-        get_user_model()
-        .objects.filter(pk__in=Membership.objects.filter(team=team).values("user_id"))
-        .order_by("first_name", "last_name", "username")
     )
 
 
@@ -478,6 +464,7 @@ def organisations_of(programme):
 
 
 def items_qs_for(programme):
+    """The items of the programme's scale, which a contact, meeting or event may cover."""
     return Item.objects.filter(scale_id=programme.scale_id).order_by("number")
 
 

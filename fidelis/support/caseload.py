@@ -56,12 +56,9 @@ class CaseloadTeam:
     month_contacts: int = 0
 
 
-def spent(team_ids: list[int], first: datetime.date, facilitator=None) -> dict:
-    """{(team id, month): (minutes, contacts)} from `first` on, by anyone (or by one
-    facilitator)."""
+def spent(team_ids: list[int], first: datetime.date) -> dict:
+    """{(team id, month): (minutes, contacts)} from `first` on, by any facilitator."""
     found = Contact.objects.filter(team_id__in=team_ids, happened_on__gte=first)
-    if facilitator is not None:
-        found = found.filter(facilitator=facilitator)
     return {
         (row["team_id"], row["month"]): (row["minutes"], row["contacts"])
         for row in found.order_by()

@@ -36,7 +36,7 @@ def _facts_sql(n_teams: int, *, timepoint: bool, event: bool, organisations: int
     open_statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
     team_actions = (
         f"FROM {action} a JOIN {goal} g ON a.goal_id = g.id JOIN {plan} p ON g.plan_id = p.id "
-        "WHERE p.team_id = t.id AND p.status <> %(closed)s"
+        "WHERE p.team_id = t.id AND p.status <> %s"
     )
     event_roles = ", ".join(["%s"] * len(EVENT_ROLES))
     came = (
@@ -95,7 +95,7 @@ def facts_for(programme, team_ids: list[int], today: datetime.date) -> dict[int,
         timepoint=bool(timepoint),
         event=bool(event),
         organisations=len(organisations),
-    ).replace("%(closed)s", "%s")
+    )
     params: list = [Status.FINALISED]
     if timepoint:
         params += [Status.FINALISED, timepoint.pk]

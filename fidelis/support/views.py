@@ -115,7 +115,7 @@ def _contact_form(request, team, contact):
     form = ContactForm(
         request.POST or None,
         goals=goals,
-        items=access.items_qs(team),
+        items=access.items_qs_for(team.organisation.programme),
         people=access.owners_for(team),
         follow_up=contact is None,
         initial=initial,
@@ -413,7 +413,7 @@ def _meeting_form(request, team, meeting, kind):
         kind=kind,
         goals=goals,
         people=access.attendees_for(team),
-        items=access.items_qs(team),
+        items=access.items_qs_for(team.organisation.programme),
         follow_up=meeting is None,
         initial=initial,
     )
