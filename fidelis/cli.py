@@ -1,6 +1,7 @@
 """The `fidelis` command: Django's management commands plus Fidelis's own.
 
-Fidelis commands: demo, seed, scale (validate, import, export), agreement, report.
+Fidelis commands: demo, seed, scale (validate, import, export), agreement, report,
+send-digests.
 Run `fidelis help` for the full list and `fidelis COMMAND --help` for each.
 """
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.cache import caches
@@ -80,6 +82,53 @@ class Panel:
 def contributions(name: str) -> tuple:
     """The functions listed in the setting `name` (dotted paths), imported once."""
     return tuple(import_string(path) for path in getattr(settings, name))
+
+
+def item_resources(
+    user, *, scale_id, numbers, programme=None, team_id=None, base_url: str | None = None
+) -> dict:
+    """The resources to show beside items where their work is done (an item page, a
+    report's priorities, a dashboard, a plan's goals): {item number: [Link, ...]}, from the
+    functions listed in settings.FIDELIS_ITEM_RESOURCES. `team_id` names the team whose
+    page it is, so opening a resource from there counts as that team's use; `base_url`
+    makes the links absolute (for a PDF)."""
+    found: dict[int, list[Link]] = {}
+    numbers = sorted({n for n in numbers if n is not None})
+    if not numbers or not getattr(user, "is_authenticated", False):
+        return found
+    for contribute in contributions("FIDELIS_ITEM_RESOURCES"):
+        given = contribute(
+            user, scale_id=scale_id, numbers=numbers, programme=programme, team_id=team_id
+        )
+        for number, links in given.items():
+            found.setdefault(number, []).extend(
+                Link(link.text, urljoin(base_url, link.href), link.meta) if base_url else link
+                for link in links
+            )
+    return found
+
+
+#: Where a page kept in the cache shows an item's resources, filled in for each request
+#: (the cached body is the same for everyone; the links name the viewer's team).
+ITEM_RESOURCES_MARK = "<!-- fidelis:item-resources:{} -->"
+_MARK = re.compile(r"<!-- fidelis:item-resources:(\d+) -->")
+
+
+def fill_item_resources(html, user, *, scale_id, programme=None, team_id=None) -> Markup:
+    """`html` with each item-resources mark replaced by that item's resources (or by
+    nothing when it has none)."""
+    text = str(html)
+    numbers = {int(n) for n in _MARK.findall(text)}
+    if not numbers:
+        return Markup(text)  # noqa: S704 (our own templates' output)
+    found = item_resources(
+        user, scale_id=scale_id, numbers=numbers, programme=programme, team_id=team_id
+    )
+    drawn = {
+        number: render_to_string("_item_resources_fill.jinja", {"links": links})
+        for number, links in found.items()
+    }
+    return Markup(_MARK.sub(lambda m: drawn.get(int(m.group(1)), ""), text))  # noqa: S704
 
 
 PAGE_SIZE = 50

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "fidelis.benchmarks",
     "fidelis.improvement",
     "fidelis.support",
+    "fidelis.resources",
     "fidelis.outcomes",
     # The project level: its management commands (demo, seed) compose every app, and its
     # static folder (fidelis/static, with the built front-end assets) is found as an app's.
@@ -250,6 +251,14 @@ WHITENOISE_USE_FINDERS = True
 warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"  # never served as such: uploaded files go out only through views
+# Where uploaded files are kept: the filesystem under MEDIA_ROOT by default, or any Django
+# storage class (object storage, say: its options go in a settings module of your own).
+STORAGES = {
+    "default": {
+        "BACKEND": env_str("FIDELIS_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Files people upload (fidelis.uploads): the largest kept, and the types kept.
 FIDELIS_UPLOAD_MAX_BYTES = env_int("FIDELIS_UPLOAD_MAX_BYTES", 20_000_000)
 FIDELIS_UPLOAD_EXTENSIONS = [
@@ -295,11 +304,13 @@ FIDELIS_HOME = [  # each takes the HomePage and adds sections, next steps, facts
     "fidelis.benchmarks.home.links",
     "fidelis.improvement.home.next_steps",
     "fidelis.support.home.next_steps",
+    "fidelis.resources.home.next_steps",
 ]
 FIDELIS_NAVIGATION = [  # each takes the user and returns header links
     "fidelis.programmes.home.navigation",
     "fidelis.reviews.home.navigation",
     "fidelis.scales.home.navigation",
+    "fidelis.resources.home.navigation",
 ]
 FIDELIS_TEAM_PANELS = [  # each takes the user and the team and returns a Panel or None
     "fidelis.benchmarks.panels.team_panel",
@@ -314,6 +325,10 @@ FIDELIS_DASHBOARD_PDF = [  # each takes the user and the team: a Panel added to 
 # Items put first, with a reason, when a team starts its plan: each takes the team and
 # returns {item number: reason}.
 FIDELIS_PLAN_PRIORITIES = ["fidelis.support.plans.scoping_priorities"]
+# Resources shown beside items where the work is done: each takes the user, the scale's id,
+# item numbers, the programme (or None) and the team's id (or None) and returns
+# {item number: [Link, ...]} (fidelis.pages.item_resources gathers them).
+FIDELIS_ITEM_RESOURCES = ["fidelis.resources.links.item_resources"]
 # The demo programme and `fidelis seed`: each builder takes a fidelis.bulk.Build and adds
 # its app's part; removers take the programme and delete their part, later apps first.
 FIDELIS_DEMO = [
@@ -323,6 +338,7 @@ FIDELIS_DEMO = [
     "fidelis.improvement.demo.build_demo",
     "fidelis.support.demo.build_demo",
     "fidelis.outcomes.demo.build_demo",
+    "fidelis.resources.demo.build_demo",
 ]
 FIDELIS_SEED = [
     "fidelis.programmes.demo.build_seed",
@@ -331,11 +347,13 @@ FIDELIS_SEED = [
     "fidelis.improvement.demo.build_seed",
     "fidelis.support.demo.build_seed",
     "fidelis.outcomes.demo.build_seed",
+    "fidelis.resources.demo.build_seed",
 ]
 # Told (with the programme's id, after the transaction commits) when a finalised review's
 # result is new or changed, so apps that build on results can work their figures out again.
 FIDELIS_ON_REVIEW_RESULT = ["fidelis.benchmarks.tasks.on_review_result"]
 FIDELIS_REMOVE = [
+    "fidelis.resources.demo.remove",
     "fidelis.outcomes.demo.remove",
     "fidelis.support.demo.remove",
     "fidelis.improvement.demo.remove",

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("fidelis.benchmarks.urls")),
     path("", include("fidelis.improvement.urls")),
     path("", include("fidelis.support.urls")),
+    path("", include("fidelis.resources.urls")),
     path("", include("fidelis.outcomes.urls")),
 ]

@@ -23,6 +23,8 @@ from fidelis.outcomes.actions import add_starter_measures
 from fidelis.outcomes.models import Measure, Rebase
 from fidelis.programmes import actions as programme_actions
 from fidelis.programmes.models import Membership, Programme, Role, Team
+from fidelis.resources import actions as resource_actions
+from fidelis.resources.models import Notification
 from fidelis.reviews.models import Review, Status
 from fidelis.support import actions as support_actions
 from fidelis.support.models import Contact
@@ -145,6 +147,19 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
     shared = support_actions.add_event_file(
         event=event, upload=SimpleUploadedFile("walk.pdf", b"%PDF-1.4 walk"), by=by
     )
+    resource = resource_actions.save_resource(
+        programme=programme,
+        by=by,
+        title="A resource for the walk",
+        kind="guide",
+        audience="staff",
+        use_when="When walking every address",
+        body="Every page, every persona.",
+        items=[programme.scale.items.get(number=1)],
+    )
+    notification = Notification.objects.create(
+        user=person, key=f"walk:{programme.pk}", kind="action_due", text="Walk", href="/"
+    )
     invitation = programme_actions.invite(
         programme=programme,
         email=f"walk-{programme.slug}@example.org",
@@ -176,6 +191,8 @@ def values_for(programme: Programme, *, review: Review, team: Team, person, by) 
         "meeting_id": meeting.pk,
         "event_id": event.pk,
         "file_id": shared.pk,
+        "resource_id": resource.pk,
+        "notification_id": notification.pk,
     }
 
 
@@ -284,4 +301,6 @@ def test_the_walk_covers_every_kind_of_object():
         "meeting_id",
         "event_id",
         "file_id",
+        "resource_id",
+        "notification_id",
     }, "a new URL parameter: give the walk a value for it"

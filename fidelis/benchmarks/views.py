@@ -5,7 +5,14 @@ from django.urls import reverse
 
 from fidelis import pdf
 from fidelis.benchmarks import access, charts, dashboards, exports
-from fidelis.pages import breadcrumbs, contributions, drawn_once, paginate
+from fidelis.pages import (
+    breadcrumbs,
+    contributions,
+    drawn_once,
+    fill_item_resources,
+    item_resources,
+    paginate,
+)
 
 
 def _team_context(request, team, head=None):
@@ -38,6 +45,10 @@ def team_dashboard(request, slug, team_slug):
             "benchmarks/_team_body.jinja",
             lambda: {**_team_context(request, team, head), "on_screen": True},
         )
+    if body is not None:
+        body = fill_item_resources(
+            body, request.user, scale_id=programme.scale_id, programme=programme, team_id=team.pk
+        )
     context = {
         "team": team,
         "programme": programme,
@@ -61,6 +72,15 @@ def team_dashboard_pdf(request, slug, team_slug):
         raise Http404("No finalised review yet")
     sections = (section(request.user, team) for section in contributions("FIDELIS_DASHBOARD_PDF"))
     context["sections"] = [s for s in sections if s is not None]
+    programme = team.organisation.programme
+    context["resources_by_item"] = item_resources(
+        request.user,
+        scale_id=programme.scale_id,
+        numbers=[i.number for i in context["dashboard"].priorities],
+        programme=programme,
+        team_id=team.pk,
+        base_url=request.build_absolute_uri("/"),
+    )
     html = pdf.render_html("benchmarks/team_pdf.jinja", context)
     response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{team.slug}-dashboard.pdf"'

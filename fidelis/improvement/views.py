@@ -26,7 +26,7 @@ from fidelis.improvement.forms import (
 from fidelis.improvement.loop import loop_for
 from fidelis.improvement.models import ADVISED_GOALS, PlanStatus
 from fidelis.improvement.suggest import candidates, with_priorities
-from fidelis.pages import breadcrumbs, contributions, paginate
+from fidelis.pages import breadcrumbs, contributions, item_resources, paginate
 from fidelis.programmes.models import add_months
 
 
@@ -145,6 +145,27 @@ def plan_start(request, slug, team_slug):
     )
 
 
+def _goal_resources(user, plan, numbers_by_goal: dict[int, list[int]]) -> dict[int, list]:
+    """The library's resources for each goal's items (each resource once per goal)."""
+    programme = plan.team.organisation.programme
+    found = item_resources(
+        user,
+        scale_id=programme.scale_id,
+        numbers=[n for numbers in numbers_by_goal.values() for n in numbers],
+        programme=programme,
+        team_id=plan.team_id,
+    )
+    result: dict[int, list] = {}
+    for goal_id, numbers in numbers_by_goal.items():
+        seen: set[str] = set()
+        for number in numbers:
+            for link in found.get(number, []):
+                if link.href not in seen:
+                    seen.add(link.href)
+                    result.setdefault(goal_id, []).append(link)
+    return result
+
+
 @login_required
 def plan(request, plan_id):
     found = access.plan_for_view(request.user, plan_id)
@@ -170,6 +191,11 @@ def plan(request, plan_id):
             "plan": found,
             "team": found.team,
             "board": board,
+            "goal_resources": _goal_resources(
+                request.user,
+                found,
+                {view.goal.pk: [i["number"] for i in view.items] for view in board.goals},
+            ),
             "next_step": next_step(request.user, found),
             "can_edit": can_edit,
             "can_submit": access.can_submit(request.user, found),
@@ -368,6 +394,11 @@ def action(request, action_id):
             "action": found,
             "plan": plan,
             "updates": list(found.updates.select_related("written_by")),
+            "resources": _goal_resources(
+                request.user,
+                plan,
+                {found.goal_id: list(found.goal.items.values_list("item__number", flat=True))},
+            ).get(found.goal_id, []),
             "form": form,
             "errors": error_list(form) if form else [],
             "can_edit": access.can_edit_plan(request.user, plan),

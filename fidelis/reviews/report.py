@@ -29,7 +29,7 @@ from fidelis.lib.scoring import (
     score_item,
     score_scale,
 )
-from fidelis.pages import drawn_once
+from fidelis.pages import drawn_once, item_resources
 from fidelis.reviews import scores as score_reads
 from fidelis.reviews.models import (
     Amendment,
@@ -672,15 +672,26 @@ def report_page_body(review: Review) -> Markup:
     )
 
 
-def report_html(review, *, report: Report | None = None) -> str:
-    """The standalone HTML document WeasyPrint turns into the PDF."""
+def report_html(review, *, report: Report | None = None, user=None, base_url=None) -> str:
+    """The standalone HTML document WeasyPrint turns into the PDF. For a person (`user`),
+    each priority lists the library's resources for its item, linked from `base_url`."""
     report = report or build_report(review)
-    return pdf.render_html("reviews/report_pdf.jinja", {"report": report, "review": review})
+    context = {"report": report, "review": review}
+    if user is not None:
+        context["resources_by_item"] = item_resources(
+            user,
+            scale_id=review.scale_id,
+            numbers=[p.item.number for p in report.priorities],
+            programme=review.team.organisation.programme,
+            team_id=review.team_id,
+            base_url=base_url,
+        )
+    return pdf.render_html("reviews/report_pdf.jinja", context)
 
 
-def report_pdf(review, *, base_url: str | None = None) -> bytes:
+def report_pdf(review, *, base_url: str | None = None, user=None) -> bytes:
     """The feedback report as PDF bytes, from the same template body as the page."""
-    return pdf.html_to_pdf(report_html(review), base_url=base_url)
+    return pdf.html_to_pdf(report_html(review, user=user, base_url=base_url), base_url=base_url)
 
 
 def warm_up() -> float:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from fidelis.forms import error_list, errors_from, status_for
 from fidelis.lib.scoring import CriterionDecision, score_item
-from fidelis.pages import breadcrumbs, paginate
+from fidelis.pages import breadcrumbs, fill_item_resources, paginate
 from fidelis.programmes import access as programme_access
 from fidelis.reviews import access, actions
 from fidelis.reviews import agreement as agreement_figures
@@ -709,7 +709,13 @@ def review_report(request, pk):
         "reviews/report.jinja",
         {
             "review": review,
-            "body": report_page_body(review),
+            "body": fill_item_resources(
+                report_page_body(review),
+                request.user,
+                scale_id=review.scale_id,
+                programme=review.team.organisation.programme,
+                team_id=review.team_id,
+            ),
             "can_manage": access.can_manage_review(request.user, review),
             "can_finalise": access.can_finalise(request.user, review),
             "can_amend": access.can_amend(request.user, review),
@@ -721,7 +727,7 @@ def review_report(request, pk):
 @login_required
 def review_report_pdf(request, pk):
     review = access.review_for_report(request.user, pk)
-    pdf = report_pdf(review, base_url=request.build_absolute_uri("/"))
+    pdf = report_pdf(review, base_url=request.build_absolute_uri("/"), user=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{review.team.slug}-{review.timepoint.key}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

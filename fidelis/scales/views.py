@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from fidelis.lib.scalefile import dump_scale
 from fidelis.lib.scoring import describe_rule
-from fidelis.pages import breadcrumbs
+from fidelis.pages import breadcrumbs, item_resources
 from fidelis.scales.access import scale_for_view, scales_visible_to
 
 
@@ -82,6 +82,9 @@ def item_detail(request, slug, version, number):
             "section": section,
             "sources": sources,
             "rule": describe_rule(item),
+            "resources": item_resources(request.user, scale_id=scale.pk, numbers=[number]).get(
+                number, []
+            ),
             "previous": numbers[position - 1] if position > 0 else None,
             "next": numbers[position + 1] if position + 1 < len(numbers) else None,
             "breadcrumbs": breadcrumbs(
