@@ -67,8 +67,9 @@ def test_someone_outside_the_programme_sees_nothing(client, django_user_model, p
         ("other", False),
     ],
 )
-def test_a_shared_resource_waits_unseen_by_other_teams(persona, sees, as_user, pending):
+def test_a_shared_resource_waits_unseen_by_other_teams(persona, sees, as_user, users, pending):
     assert pending.shared_by.name == "Marlpit Crisis Team"
+    assert access.resources_visible_to(users[persona]).filter(pk=pending.pk).exists() == sees
     client = as_user(persona)
     assert client.get(pending.get_absolute_url()).status_code == (200 if sees else 404)
     listed = page_text(client.get(library_url(pending.programme, q="huddle")))

@@ -15,6 +15,7 @@ from fidelis.improvement.models import Action
 from fidelis.resources import notify
 from fidelis.resources.models import Digest, Notification, ReminderSettings
 from fidelis.resources.reminders import reminders_for
+from fidelis.resources.tasks import send_digest
 from tests.conftest import page_text
 
 OVERDUE = "Try a single point of access with the liaison team"
@@ -128,3 +129,14 @@ def test_settings_page_saves_the_choice(as_user, users):
     assert notify.frequency_of(users["member"]) == "weekly"
     client.post(reverse("reminder_settings"), {"frequency": "daily"})
     assert notify.frequency_of(users["member"]) == "daily"
+
+
+def test_two_runs_at_once_still_send_one_digest(users):
+    """The task itself refuses a second digest for a period (two schedulers, say, both
+    finding none sent yet)."""
+    today = timezone.localdate()
+    period = notify.period_of("weekly", today)
+    first = send_digest.call(user_id=users["member"].pk, period=period, today=str(today))
+    second = send_digest.call(user_id=users["member"].pk, period=period, today=str(today))
+    assert (first, second) == (True, False)
+    assert len(mail.outbox) == 1
