@@ -75,6 +75,7 @@ DOWNLOADS: frozenset[str] = frozenset(
         "team scores, long CSV",
         "team scores, wide XLSX",
         "fidelity beside outcomes, CSV",
+        "library use, CSV",
     }
 )
 WARM_UPS = 2
@@ -185,6 +186,14 @@ PAGES = (
     ("learning events", "support_events", lambda c: [c.programme.slug]),
     ("learning event", "support_event", lambda c: [event_of(c)]),
     ("event invitees", "support_event_invitees", lambda c: [event_of(c)]),
+    ("resource library", "library", lambda c: [c.programme.slug]),
+    ("resource library, searched", "library", lambda c: [c.programme.slug]),
+    ("resource", "resource", lambda c: [resource_of(c)]),
+    ("resources awaiting approval", "resource_approvals", lambda c: [c.programme.slug]),
+    ("library use", "resource_usage", lambda c: [c.programme.slug]),
+    ("library use, CSV", "resource_usage_csv", lambda c: [c.programme.slug]),
+    ("notifications", "notifications", lambda c: []),
+    ("reminder settings", "reminder_settings", lambda c: []),
     (TRIVIAL, "account_settings", lambda c: []),
 )
 
@@ -222,9 +231,24 @@ def event_of(context) -> int | None:
     return Event.objects.filter(programme=context.programme).values_list("pk", flat=True).first()
 
 
+def resource_of(context) -> int | None:
+    """The id of a resource in the programme's library linked to several items."""
+    from fidelis.resources.models import Resource
+
+    return (
+        Resource.objects.filter(programme=context.programme, status="published")
+        .order_by("title")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 # A query string for a page: the heatmap sorted by an item's score, highest first, at the
 # programme's first timepoint (so with no change column, a different query from the default).
-QUERIES = {"programme dashboard, by an item": "?timepoint=baseline&sort=item-3&order=desc"}
+QUERIES = {
+    "programme dashboard, by an item": "?timepoint=baseline&sort=item-3&order=desc",
+    "resource library, searched": "?q=crisis+team&section=1",
+}
 DOWNLOAD_PERSONAS = frozenset({"lead", "team manager"})
 NEEDS_PLACE = frozenset({"rating", "rating item"})
 

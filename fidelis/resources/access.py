@@ -70,19 +70,27 @@ def can_manage_library(user, programme: Programme) -> bool:
 
 
 def can_change_resource(user, resource: Resource) -> bool:
-    """The lead changes any resource; a sharing team's managers change theirs until the
-    lead has approved it."""
+    """The lead changes any resource; until the lead approves a shared one, the person who
+    shared it (while still in the team) and the team's managers change it."""
     if programme_access.is_lead(user, resource.programme):
         return True
-    return bool(
-        resource.shared_by_id
-        and resource.status != Status.PUBLISHED
-        and Role.TEAM_MANAGER in programme_access.scopes(user).roles_in_team(resource.shared_by_id)
-    )
+    if not resource.shared_by_id or resource.status == Status.PUBLISHED:
+        return False
+    roles = programme_access.scopes(user).roles_in_team(resource.shared_by_id)
+    return Role.TEAM_MANAGER in roles or bool(resource.added_by_id == user.pk and roles & SHARERS)
 
 
 def can_decide(user, resource: Resource) -> bool:
     return resource.status == Status.PENDING and programme_access.is_lead(user, resource.programme)
+
+
+def resources_awaiting(user, programme: Programme):
+    """The shared resources waiting for the user's decision (the lead's), oldest first."""
+    if not programme_access.is_lead(user, programme):
+        return Resource.objects.none()
+    return Resource.objects.filter(programme=programme, status=Status.PENDING).order_by(
+        "added_at", "pk"
+    )
 
 
 def shows_sharer(user, resource: Resource) -> bool:
@@ -185,8 +193,10 @@ def resource_for_edit(user, pk: int) -> Resource:
 
 
 def resource_for_decision(user, pk: int) -> Resource:
+    """A shared resource for the lead to decide on (one already decided is returned too:
+    the page says so)."""
     found = resource_for_view(user, pk)
-    if not can_decide(user, found):
+    if not found.shared_by_id or not programme_access.is_lead(user, found.programme):
         raise PermissionDenied("Only the programme lead approves a shared resource.")
     return found
 

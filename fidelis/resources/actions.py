@@ -41,8 +41,11 @@ def search_text_of(resource: Resource, items, sections) -> str:
 
 
 def _check(*, kind, url, upload, keep_file, items, sections, title, use_when, body) -> None:
-    check_text(limits=LIMITS, title=title, use_when=use_when, body=body)
-    problems: dict[str, str] = {}
+    problems: dict[str, object] = {}
+    try:
+        check_text(limits=LIMITS, title=title, use_when=use_when, body=body)
+    except ValidationError as error:
+        problems.update(error.error_dict)
     if not (title or "").strip():
         problems["title"] = "Give the resource a title."
     if not (use_when or "").strip():
@@ -50,7 +53,7 @@ def _check(*, kind, url, upload, keep_file, items, sections, title, use_when, bo
     if kind in LINKED_KINDS and not url:
         problems["url"] = "Give the web address the link goes to."
     if kind not in LINKED_KINDS and not (body or "").strip() and upload is None and not keep_file:
-        problems["body"] = "Write the resource here, or attach its file."
+        problems.setdefault("body", "Write the resource here, or attach its file.")
     if not items and not sections:
         problems["items"] = (
             "Link it to at least one item or section, so it shows where that work is done."

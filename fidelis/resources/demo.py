@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from fidelis.bulk import Build, delete, insert
-from fidelis.programmes.models import Team
+from fidelis.programmes.models import Membership, Role, Team
 from fidelis.resources import actions
 from fidelis.resources.models import (
     Frequency,
@@ -45,6 +45,17 @@ def _months_ahead(today: datetime.date, months: int) -> datetime.date:
     return datetime.date(today.year + month // 12, month % 12 + 1, min(today.day, 28))
 
 
+def _sharer(team):
+    """Who shared a team's resource in the demo: one of its managers."""
+    found = (
+        Membership.objects.filter(team=team, role=Role.TEAM_MANAGER)
+        .order_by("pk")
+        .select_related("user")
+        .first()
+    )
+    return found.user if found else None
+
+
 def load_library(build: Build, *, with_teams: bool) -> list[Resource]:
     """Every resource of demo_library.yaml in the programme's library, through the same
     action the pages use."""
@@ -65,7 +76,7 @@ def load_library(build: Build, *, with_teams: bool) -> list[Resource]:
             )
         resource = actions.save_resource(
             programme=programme,
-            by=lead,
+            by=_sharer(shared_by) if shared_by is not None else lead,
             title=entry["title"],
             kind=entry["kind"],
             audience=entry["audience"],

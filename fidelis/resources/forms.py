@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 
 from fidelis.forms import DateInput, Form
@@ -69,7 +71,7 @@ class ResourceForm(Form):
         "past this date for the lead.",
     )
     show_team_name = forms.BooleanField(
-        label="Show our team's name with it",
+        label="Show the team's name with it",
         required=False,
         help_text="Leave unticked to share it as from a team in the programme.",
     )
@@ -95,6 +97,14 @@ class ResourceForm(Form):
                 pk__in=[t.pk for t in teams]
             ).order_by("name", "pk")
             self.fields["team"].label_from_instance = lambda t: t.name
+
+    def clean_review_due(self):
+        due = self.cleaned_data.get("review_due")
+        if due and due < datetime.date.today() and due != self.initial.get("review_due"):
+            raise forms.ValidationError(
+                "Give a review date from today on: when should someone next check it?"
+            )
+        return due
 
     def clean_team(self):
         team = self.cleaned_data.get("team")

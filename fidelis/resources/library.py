@@ -18,8 +18,11 @@ def search(user, programme: Programme, *, q="", item=None, section=None, kind=""
     found = access.resources_visible_to(
         user, Resource.objects.filter(programme=programme, status=Status.PUBLISHED)
     )
-    if item:
-        found = found.filter(items__scale_id=scale_id, items__number=item)
+    if item:  # linked to the item, or to its whole section
+        found = found.filter(
+            Q(items__scale_id=scale_id, items__number=item)
+            | Q(sections__scale_id=scale_id, sections__items__number=item)
+        )
     if section:
         found = found.filter(
             Q(sections__scale_id=scale_id, sections__number=section)

@@ -18,6 +18,8 @@ from fidelis.improvement.access import actions_owned_by
 from fidelis.improvement.models import ActionStatus, Plan, PlanStatus
 from fidelis.programmes import access as programme_access
 from fidelis.programmes.models import Role
+from fidelis.resources.models import Resource
+from fidelis.resources.models import Status as ResourceStatus
 from fidelis.reviews.models import PanelMember, Review, Status
 from fidelis.support.access import upcoming_events_for, upcoming_meetings_for
 
@@ -36,7 +38,10 @@ HEADINGS = {
     "sign_off": "Plans awaiting your sign-off",
     "meeting": "Meetings",
     "event": "Learning events",
+    "library": "The resource library",
 }
+#: How long the person who shared a resource is told it was approved.
+APPROVED_NEWS = datetime.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,11 @@ class Reminder:
     text: str
     href: str
     detail: str = ""
+
+
+def _week(day: datetime.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def _day(value: datetime.date) -> str:
@@ -67,7 +77,12 @@ def _actions(user, today) -> list[Reminder]:
         overdue = action.due_on < today
         result.append(
             Reminder(
-                key=f"action-{'overdue' if overdue else 'due'}:{action.pk}:{action.due_on}",
+                # An overdue action is noted again each week it stays overdue.
+                key=(
+                    f"action-overdue:{action.pk}:{action.due_on}:{_week(today)}"
+                    if overdue
+                    else f"action-due:{action.pk}:{action.due_on}"
+                ),
                 kind="action_overdue" if overdue else "action_due",
                 text=f"{'Overdue' if overdue else 'Due'}: {action.title}",
                 href=action.get_absolute_url(),
@@ -184,6 +199,47 @@ def _meetings_and_events(user, today) -> list[Reminder]:
     return result
 
 
+def _library(user, today) -> list[Reminder]:
+    """For the lead, shared resources awaiting approval; for the person who shared one, the
+    lead's decision."""
+    result = []
+    led = programme_access.scopes(user).programmes_with(Role.LEAD)
+    for resource in (
+        Resource.objects.filter(programme_id__in=led, status=ResourceStatus.PENDING)
+        .select_related("shared_by")
+        .order_by("added_at", "pk")
+    ):
+        result.append(
+            Reminder(
+                key=f"approve:{resource.pk}",
+                kind="library",
+                text=f"Approve or decline: {resource.title}",
+                href=reverse("resource_decide", args=[resource.pk]),
+                detail=f"Shared by {resource.shared_by.name}.",
+            )
+        )
+    since = timezone.make_aware(datetime.datetime.combine(today - APPROVED_NEWS, datetime.time()))
+    for resource in Resource.objects.filter(
+        added_by=user, shared_by__isnull=False, decided_at__gte=since
+    ).order_by("decided_at", "pk"):
+        declined = resource.status == ResourceStatus.DECLINED
+        if resource.status == ResourceStatus.PENDING:
+            continue  # changed since the decision: asked again
+        result.append(
+            Reminder(
+                key=f"{'declined' if declined else 'approved'}:{resource.pk}:"
+                f"{resource.decided_at:%Y%m%d%H%M%S}",
+                kind="library",
+                text=f"{'Not approved' if declined else 'Approved'}: {resource.title}",
+                href=resource.get_absolute_url(),
+                detail="Read the lead's reason; changing it asks again."
+                if declined
+                else "Every team in the programme can see it now.",
+            )
+        )
+    return result
+
+
 def reminders_for(user, today: datetime.date) -> list[Reminder]:
     """Everything the person has to do or know soon, in the digest's order."""
     found = [
@@ -191,6 +247,7 @@ def reminders_for(user, today: datetime.date) -> list[Reminder]:
         *_reviews(user, today),
         *_sign_off(user),
         *_meetings_and_events(user, today),
+        *_library(user, today),
     ]
     order = list(HEADINGS)
     return sorted(found, key=lambda r: order.index(r.kind))

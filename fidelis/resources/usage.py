@@ -127,6 +127,23 @@ def latest_scores(programme: Programme, *, at_most: int | None = None) -> dict[i
     return result
 
 
+def items_of_resources(programme: Programme) -> dict[int, set[int]]:
+    """The item numbers each published resource helps with: its own items, and every item
+    of the sections it is linked to."""
+    found: dict[int, set[int]] = {}
+    published = {"resource__programme": programme, "resource__status": Status.PUBLISHED}
+    for resource_id, number in Resource.items.through.objects.filter(**published).values_list(
+        "resource_id", "item__number"
+    ):
+        found.setdefault(resource_id, set()).add(number)
+    for resource_id, number in Resource.sections.through.objects.filter(**published).values_list(
+        "resource_id", "section__items__number"
+    ):
+        if number is not None:
+            found.setdefault(resource_id, set()).add(number)
+    return found
+
+
 def read(programme: Programme, since: datetime.date) -> Usage:
     resources = {
         pk: ResourceUsage(pk, title, kind, [])
@@ -135,17 +152,22 @@ def read(programme: Programme, since: datetime.date) -> Usage:
         ).values_list("pk", "title", "kind")
     }
     by_item: dict[int, set[int]] = {}
-    for resource_id, number in Resource.items.through.objects.filter(
-        resource__programme=programme, resource__status=Status.PUBLISHED
-    ).values_list("resource_id", "item__number"):
-        resources[resource_id].items.append(number)
-        by_item.setdefault(number, set()).add(resource_id)
+    for resource_id, numbers in items_of_resources(programme).items():
+        resources[resource_id].items = sorted(numbers)
+        for number in numbers:
+            by_item.setdefault(number, set()).add(resource_id)
     uses = ResourceUse.objects.filter(programme=programme, day__gte=since)
-    for row in uses.values("resource_id").annotate(
-        views=Sum("count", filter=Q(use=Use.VIEW)),
-        downloads=Sum("count", filter=Q(use=Use.DOWNLOAD)),
-        teams=Count("team", distinct=True),
-        last=Max("day"),
+    # Each resource's figures count the teams' staff only: the lead checking a resource, or a
+    # facilitator showing it, is not a team using it.
+    for row in (
+        uses.filter(team__isnull=False)
+        .values("resource_id")
+        .annotate(
+            views=Sum("count", filter=Q(use=Use.VIEW)),
+            downloads=Sum("count", filter=Q(use=Use.DOWNLOAD)),
+            teams=Count("team", distinct=True),
+            last=Max("day"),
+        )
     ):
         found = resources.get(row["resource_id"])
         if found is not None:
@@ -161,20 +183,21 @@ def read(programme: Programme, since: datetime.date) -> Usage:
     }
     opened: dict[int, set[int]] = {}
     usage = Usage(since=since, resources=[], items=[], teams=[])
-    for team_id, resource_id, count, last in (
+    for team_id, resource_id, views, last in (
         uses.order_by()
         .values_list("team_id", "resource_id")
-        .annotate(n=Sum("count"), last=Max("day"))
+        .annotate(n=Sum("count", filter=Q(use=Use.VIEW)), last=Max("day"))
         .values_list("team_id", "resource_id", "n", "last")
     ):
+        views = views or 0
         if team_id is None:
-            usage.openings_by_others += count
+            usage.openings_by_others += views
             continue
-        usage.openings_by_teams += count
-        opened.setdefault(team_id, set()).add(resource_id)
+        usage.openings_by_teams += views
+        opened.setdefault(team_id, set()).add(resource_id)  # opened or downloaded
         team = teams.get(team_id)
         if team is not None:
-            team.openings += count
+            team.openings += views
             team.last = last if team.last is None or last > team.last else team.last
     reviewed = set(_latest_reviews(programme))
     low = {
@@ -223,11 +246,7 @@ def team_rows(programme: Programme, since: datetime.date):
     """The CSV's rows: every team and item, with the team's latest score, the item's
     resources and how often the team opened and downloaded them in the period."""
     usage_rows: dict[tuple[int, int], list[int]] = {}
-    resource_items: dict[int, list[int]] = {}
-    for resource_id, number in Resource.items.through.objects.filter(
-        resource__programme=programme, resource__status=Status.PUBLISHED
-    ).values_list("resource_id", "item__number"):
-        resource_items.setdefault(resource_id, []).append(number)
+    resource_items = items_of_resources(programme)
     for team_id, resource_id, use, count in (
         ResourceUse.objects.filter(programme=programme, day__gte=since, team__isnull=False)
         .order_by()

@@ -305,6 +305,10 @@ def resource_remove(request, resource_id):
 @login_required
 def resource_decide(request, resource_id):
     found = access.resource_for_decision(request.user, resource_id)
+    if found.status != Status.PENDING:
+        word = "approved" if found.status == Status.PUBLISHED else "declined"
+        messages.info(request, f"{found.title} is {word} already.")
+        return redirect(found)
     form = DeclineForm(request.POST or None)
     if request.method == "POST":
         try:

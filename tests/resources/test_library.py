@@ -9,6 +9,7 @@ from fidelis.pages import item_resources
 from fidelis.programmes.models import Team
 from fidelis.resources import access, actions, library
 from fidelis.resources.models import Resource, ResourceUse, Status
+from fidelis.resources.usage import items_of_resources as usage_items
 from tests.conftest import page_text
 
 PERSONAS = ("lead", "facilitator", "reviewer", "expert", "manager", "member", "sponsor")
@@ -244,3 +245,93 @@ def test_a_sharing_team_changes_its_resource_only_until_approval(as_user, pendin
     actions.approve(resource=pending, by=users["lead"])
     assert pending.shared_by == marlpit
     assert as_user("lead").get(edit).status_code == 200
+
+
+def test_a_resource_for_a_whole_section_shows_beside_each_of_its_items(programme, users):
+    section = programme.scale.sections.get(number=2)
+    resource = actions.save_resource(
+        programme=programme,
+        by=users["lead"],
+        title="Home treatment in one page",
+        kind="guide",
+        audience="staff",
+        use_when="When someone new joins the team",
+        body="What home treatment is and is not.",
+        sections=[section],
+    )
+    numbers = list(section.items.values_list("number", flat=True))
+    shown = item_resources(users["member"], scale_id=programme.scale_id, numbers=numbers)
+    for number in numbers:
+        assert resource.title in [link.text for link in shown.get(number, [])] or any(
+            link.text.startswith("All ") for link in shown.get(number, [])
+        )
+    assert resource in list(library.search(users["member"], programme, item=numbers[0]))
+    from_usage = usage_items(programme)
+    assert from_usage[resource.pk] == set(numbers)
+
+
+def test_the_person_who_shared_changes_it_until_approved_and_no_one_else_in_the_team(
+    as_user, programme, users
+):
+    shared = actions.save_resource(
+        programme=programme,
+        by=users["member"],
+        title="Our handover sheet",
+        kind="template",
+        audience="staff",
+        use_when="When handovers overrun",
+        body="Name, plan, risk, next visit.",
+        items=[programme.scale.items.get(number=21)],
+        shared_by=Team.objects.get(name="Ashby Crisis Resolution Team"),
+    )
+    actions.decline(resource=shared, by=users["lead"], reason="Add the risk column.")
+    edit = reverse("resource_edit", args=[shared.pk])
+    assert as_user("member").get(edit).status_code == 200
+    assert as_user("manager").get(edit).status_code == 200
+    assert as_user("facilitator").get(edit).status_code == 403
+    as_user("member").post(
+        edit,
+        {
+            "title": "Our handover sheet",
+            "use_when": "When handovers overrun",
+            "kind": "template",
+            "audience": "staff",
+            "body": "Name, plan, risk, next visit, risk column.",
+            "items": [programme.scale.items.get(number=21).pk],
+        },
+    )
+    shared.refresh_from_db()
+    assert shared.status == Status.PENDING  # asked again
+    actions.approve(resource=shared, by=users["lead"])
+    assert as_user("member").get(edit).status_code == 403
+
+
+def test_deciding_again_says_it_is_decided(as_user, pending, users):
+    actions.approve(resource=pending, by=users["lead"])
+    response = as_user("lead").get(reverse("resource_decide", args=[pending.pk]), follow=True)
+    assert "is approved already" in page_text(response)
+
+
+def test_every_problem_is_shown_at_once_and_a_past_review_date_refused(as_user, programme):
+    response = as_user("lead").post(
+        reverse("resource_new", args=[programme.slug]),
+        {"title": "x" * 121, "use_when": "", "kind": "guide", "audience": "staff"},
+    )
+    text = page_text(response)
+    assert "Keep this to 120 characters" in text
+    assert "Say in one line when to use it" in text
+    assert "Link it to at least one item or section" in text
+    past = as_user("lead").post(
+        reverse("resource_new", args=[programme.slug]),
+        {
+            "title": "Old one",
+            "use_when": "When",
+            "kind": "guide",
+            "audience": "staff",
+            "body": "Text.",
+            "items": [programme.scale.items.get(number=1).pk],
+            "review_due": "2020-01-01",
+        },
+    )
+    assert past.status_code == 400
+    assert "Give a review date from today on" in page_text(past)

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fidelis.improvement.models import Action
-from fidelis.resources import notify
-from fidelis.resources.models import Digest, Notification, ReminderSettings
+from fidelis.resources import actions, notify
+from fidelis.resources.models import Digest, Notification, ReminderSettings, Resource
 from fidelis.resources.reminders import reminders_for
 from fidelis.resources.tasks import send_digest
 from tests.conftest import page_text
@@ -140,3 +140,28 @@ def test_two_runs_at_once_still_send_one_digest(users):
     second = send_digest.call(user_id=users["member"].pk, period=period, today=str(today))
     assert (first, second) == (True, False)
     assert len(mail.outbox) == 1
+
+
+def test_an_overdue_action_is_noted_again_each_week(users):
+    today = timezone.localdate()
+    notify.refresh(users["member"], today)
+    assert notify.refresh(users["member"], today + datetime.timedelta(days=1)) in (0, 1)
+    later = today + datetime.timedelta(days=7)
+    keys = {r.key for r in reminders_for(users["member"], later) if r.kind == "action_overdue"}
+    known = set(Notification.objects.filter(user=users["member"]).values_list("key", flat=True))
+    assert keys and not keys & known
+
+
+def test_the_lead_and_the_sharer_hear_about_a_shared_resource(users):
+    today = timezone.localdate()
+    waiting = Resource.objects.get(status="pending")
+    lead = [r for r in reminders_for(users["lead"], today) if r.kind == "library"]
+    assert any(waiting.title in r.text and r.text.startswith("Approve or decline") for r in lead)
+    actions.decline(resource=waiting, by=users["lead"], reason="Take the names out.")
+    sharer = waiting.added_by
+    told = [r for r in reminders_for(sharer, today) if r.kind == "library"]
+    assert f"Not approved: {waiting.title}" in [r.text for r in told]
+    assert sharer != users["lead"]
+    assert not any(
+        waiting.title in r.text for r in reminders_for(users["lead"], today) if r.kind == "library"
+    )

@@ -108,3 +108,12 @@ def test_the_csv_agrees_with_the_rows(as_user, programme, guide):
     for persona in ("facilitator", "manager", "sponsor", "evaluator"):
         csv_url = reverse("resource_usage_csv", args=[programme.slug])
         assert as_user(persona).get(csv_url).status_code == 403
+
+
+def test_a_resource_s_figures_count_the_teams_staff_only(as_user, programme, guide):
+    since = usage.months_before(timezone.localdate(), 12)
+    before = next(r for r in usage.read(programme, since).resources if r.pk == guide.pk)
+    as_user("lead").get(guide.get_absolute_url())
+    as_user("sponsor").get(guide.get_absolute_url())
+    after = next(r for r in usage.read(programme, since).resources if r.pk == guide.pk)
+    assert (after.views, after.teams) == (before.views, before.teams)
