@@ -9,8 +9,11 @@ lists teams twenty at a time.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
+from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 
 from fidelis.programmes.models import Programme, Team
@@ -76,6 +79,7 @@ class Usage:
     teams: list[TeamUsage]
     openings_by_teams: int = 0
     openings_by_others: int = 0
+    items_with_resources: set[int] = field(default_factory=set)
 
     @property
     def unused_resources(self) -> list[ResourceUsage]:
@@ -144,7 +148,116 @@ def items_of_resources(programme: Programme) -> dict[int, set[int]]:
     return found
 
 
+# The SQL below reads every team's figures in a few grouped queries, whatever the number of
+# teams; written out because it joins four apps' tables in ways the ORM would spell as
+# correlated subqueries. Both SQLite and PostgreSQL run it.
+
+#: Each published resource of the programme and the item numbers it helps with (its own
+#: items and every item of its sections).
+_RESOURCE_ITEMS = """
+    SELECT ri.resource_id AS resource_id, i.number AS item
+    FROM resources_resource_items ri
+    JOIN scales_item i ON i.id = ri.item_id
+    JOIN resources_resource r ON r.id = ri.resource_id
+    WHERE r.programme_id = %(programme)s AND r.status = 'published'
+    UNION
+    SELECT rs.resource_id, i.number
+    FROM resources_resource_sections rs
+    JOIN scales_item i ON i.section_id = rs.section_id
+    JOIN resources_resource r ON r.id = rs.resource_id
+    WHERE r.programme_id = %(programme)s AND r.status = 'published'
+"""
+#: Each team's latest finalised review.
+_LATEST = """
+    SELECT v.id AS id, v.team_id AS team_id
+    FROM reviews_review v
+    JOIN programmes_team t ON t.id = v.team_id
+    JOIN programmes_organisation o ON o.id = t.organisation_id
+    WHERE o.programme_id = %(programme)s AND v.status = 'finalised'
+    AND NOT EXISTS (
+        SELECT 1 FROM reviews_review w
+        WHERE w.team_id = v.team_id AND w.status = 'finalised'
+        AND (w.visit_date > v.visit_date OR (w.visit_date = v.visit_date AND w.id > v.id))
+    )
+"""
+#: Each team's low items at its latest review.
+_LOW = f"""
+    SELECT l.team_id AS team_id, CAST(substr(a.key, 6) AS INTEGER) AS item,
+        a.value AS score
+    FROM reviews_agreedscore a
+    JOIN ({_LATEST}) l ON l.id = a.review_id
+    WHERE a.key LIKE 'item-%%' AND a.value <= %(low)s
+"""  # noqa: S608
+#: The items each team opened (or downloaded) a resource for in the period.
+_OPENED = f"""
+    SELECT DISTINCT u.team_id AS team_id, ri.item AS item
+    FROM resources_resourceuse u
+    JOIN ({_RESOURCE_ITEMS}) ri ON ri.resource_id = u.resource_id
+    WHERE u.programme_id = %(programme)s AND u.day >= %(since)s AND u.team_id IS NOT NULL
+"""  # noqa: S608
+#: Each low (team, item) and whether the team opened the item's resources.
+_LOW_OPENED = f"""
+    SELECT low.team_id, low.item, low.score,
+        CASE WHEN op.team_id IS NULL THEN 0 ELSE 1 END AS opened
+    FROM ({_LOW}) low
+    LEFT JOIN ({_OPENED}) op ON op.team_id = low.team_id AND op.item = low.item
+"""  # noqa: S608
+
+
+def _rows(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+#: What the figures depend on, read in one query: the programme's uses (rows, last, total),
+#: its finalised reviews (how many, their amendments), its resources (how many, last change,
+#: last decision) and its teams (how many, the newest).
+_STAMP = """
+    SELECT
+        (SELECT COUNT(*) FROM resources_resourceuse WHERE programme_id = %(programme)s),
+        (SELECT MAX(id) FROM resources_resourceuse WHERE programme_id = %(programme)s),
+        (SELECT SUM(count) FROM resources_resourceuse WHERE programme_id = %(programme)s),
+        (SELECT COUNT(*) FROM reviews_review v JOIN programmes_team t ON t.id = v.team_id
+            JOIN programmes_organisation o ON o.id = t.organisation_id
+            WHERE o.programme_id = %(programme)s AND v.status = 'finalised'),
+        (SELECT SUM(v.report_version) FROM reviews_review v
+            JOIN programmes_team t ON t.id = v.team_id
+            JOIN programmes_organisation o ON o.id = t.organisation_id
+            WHERE o.programme_id = %(programme)s AND v.status = 'finalised'),
+        (SELECT COUNT(*) FROM resources_resource WHERE programme_id = %(programme)s),
+        (SELECT MAX(updated_at) FROM resources_resource WHERE programme_id = %(programme)s),
+        (SELECT MAX(decided_at) FROM resources_resource WHERE programme_id = %(programme)s),
+        (SELECT COUNT(*) FROM programmes_team t JOIN programmes_organisation o
+            ON o.id = t.organisation_id WHERE o.programme_id = %(programme)s),
+        (SELECT MAX(t.id) FROM programmes_team t JOIN programmes_organisation o
+            ON o.id = t.organisation_id WHERE o.programme_id = %(programme)s)
+"""
+#: How long figures are kept at most (a team renamed shows within this time).
+KEEP = 10 * 60
+
+
+def usage_for(programme: Programme, since: datetime.date) -> Usage:
+    """The usage page's figures: kept in the page cache, under a key naming everything they
+    depend on, so an opening, a finalised or amended review, or a change to the library
+    shows at once, and otherwise the figures are read once."""
+    (stamp,) = _rows(_STAMP, {"programme": programme.pk})
+    key = (
+        "resource-usage:"
+        + hashlib.sha256(repr((programme.pk, since.isoformat(), stamp)).encode()).hexdigest()
+    )
+    pages = caches["pages"]
+    found = pages.get(key)
+    if found is None:
+        found = read(programme, since)
+        pages.set(key, found, KEEP)
+    return found
+
+
 def read(programme: Programme, since: datetime.date) -> Usage:
+    """Every figure of the usage page, worked out afresh (`usage_for` keeps them while
+    nothing they depend on changes)."""
+    params = {"programme": programme.pk, "since": since, "low": LOW}
     resources = {
         pk: ResourceUsage(pk, title, kind, [])
         for pk, title, kind in Resource.objects.filter(
@@ -166,7 +279,6 @@ def read(programme: Programme, since: datetime.date) -> Usage:
             views=Sum("count", filter=Q(use=Use.VIEW)),
             downloads=Sum("count", filter=Q(use=Use.DOWNLOAD)),
             teams=Count("team", distinct=True),
-            last=Max("day"),
         )
     ):
         found = resources.get(row["resource_id"])
@@ -174,36 +286,29 @@ def read(programme: Programme, since: datetime.date) -> Usage:
             found.views = row["views"] or 0
             found.downloads = row["downloads"] or 0
             found.teams = row["teams"]
-            found.last = row["last"]
     teams = {
         pk: TeamUsage(pk, name, organisation)
         for pk, name, organisation in Team.objects.filter(organisation__programme=programme)
         .order_by("name", "pk")
         .values_list("pk", "name", "organisation__name")
     }
-    opened: dict[int, set[int]] = {}
     usage = Usage(since=since, resources=[], items=[], teams=[])
-    for team_id, resource_id, views, last in (
-        uses.order_by()
-        .values_list("team_id", "resource_id")
-        .annotate(n=Sum("count", filter=Q(use=Use.VIEW)), last=Max("day"))
-        .values_list("team_id", "resource_id", "n", "last")
+    for team_id, views, last in (
+        uses.filter(use=Use.VIEW)
+        .order_by()
+        .values_list("team_id")
+        .annotate(n=Sum("count"), last=Max("day"))
+        .values_list("team_id", "n", "last")
     ):
-        views = views or 0
         if team_id is None:
             usage.openings_by_others += views
             continue
         usage.openings_by_teams += views
-        opened.setdefault(team_id, set()).add(resource_id)  # opened or downloaded
-        team = teams.get(team_id)
-        if team is not None:
-            team.openings += views
-            team.last = last if team.last is None or last > team.last else team.last
-    reviewed = set(_latest_reviews(programme))
-    low = {
-        team_id: sorted(scores.items())
-        for team_id, scores in latest_scores(programme, at_most=LOW).items()
-    }
+        if team_id in teams:
+            teams[team_id].openings, teams[team_id].last = views, last
+    for (team_id,) in _rows(f"SELECT team_id FROM ({_LATEST}) latest", params):  # noqa: S608
+        if team_id in teams:
+            teams[team_id].reviewed = True
     items = (
         {
             number: ItemUsage(number, title, resources=len(by_item.get(number, ())))
@@ -214,26 +319,23 @@ def read(programme: Programme, since: datetime.date) -> Usage:
         if programme.scale_id
         else {}
     )
-    for team in teams.values():
-        team.reviewed = team.pk in reviewed
-        mine = opened.get(team.pk, set())
-        team.resources_opened = len(mine)
-        team.low = low.get(team.pk, [])
-        for number, _score in team.low:
-            item_resources = by_item.get(number, set())
-            item = items.get(number)
-            if item is not None:
-                item.low_teams += 1
-            if not item_resources:
-                team.no_resources.append(number)
-            elif mine & item_resources:
-                if item is not None:
-                    item.low_teams_opened += 1
-            else:
-                team.untouched.append(number)
-        for number, item_resources in by_item.items():
-            if mine & item_resources and number in items:
-                items[number].teams_opened += 1
+    usage.items_with_resources = set(by_item)
+    for team_id, item, score, opened in sorted(_rows(_LOW_OPENED, params)):
+        team = teams.get(team_id)
+        if team is not None:
+            team.low.append((item, int(score)))
+            if item not in by_item:
+                team.no_resources.append(item)
+            elif not opened:
+                team.untouched.append(item)
+        found = items.get(item)
+        if found is not None:
+            found.low_teams += 1
+            found.low_teams_opened += opened
+    per_item = f"SELECT item, COUNT(DISTINCT team_id) FROM ({_OPENED}) op GROUP BY item"  # noqa: S608
+    for item, n_teams in _rows(per_item, params):
+        if item in items:
+            items[item].teams_opened = n_teams
     usage.resources = sorted(resources.values(), key=lambda r: (r.views + r.downloads, r.title))
     usage.items = list(items.values())
     usage.teams = sorted(

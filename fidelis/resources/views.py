@@ -379,7 +379,7 @@ def usage_page(request, slug):
     programme = access.programme_for_usage(request.user, slug)
     months = _months(request)
     since = usage.months_before(timezone.localdate(), months)
-    found = usage.read(programme, since)
+    found = usage.usage_for(programme, since)
     teams = paginate(request, found.teams, per_page=20, param="page")
     resources = paginate(request, found.resources, per_page=25, param="rpage")
     return render(

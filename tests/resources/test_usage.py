@@ -11,6 +11,7 @@ from django.utils import timezone
 from fidelis.programmes.models import Team
 from fidelis.resources import actions, usage
 from fidelis.resources.models import Resource, ResourceUse, Use
+from fidelis.reviews.models import AgreedScore, Review
 from tests.conftest import page_text
 
 
@@ -80,9 +81,13 @@ def test_low_items_whose_resources_nobody_opened_are_named(programme):
     assert low
     # The demo leaves the resources of the items most often low unopened.
     assert any(i.resources and i.low_teams_opened == 0 for i in low)
+    scores = usage.latest_scores(programme, at_most=usage.LOW)
     for team in found.teams:
+        assert dict(team.low) == scores.get(team.pk, {})
         for number in team.untouched:
             assert number in [n for n, _ in team.low]
+    # The items' figures add up the teams'.
+    assert sum(i.low_teams for i in found.items) == sum(len(t.low) for t in found.teams)
     unopened = [r for r in found.resources if r.unused]
     assert unopened and all(r.views == 0 and r.downloads == 0 for r in unopened)
 
@@ -117,3 +122,33 @@ def test_a_resource_s_figures_count_the_teams_staff_only(as_user, programme, gui
     as_user("sponsor").get(guide.get_absolute_url())
     after = next(r for r in usage.read(programme, since).resources if r.pk == guide.pk)
     assert (after.views, after.teams) == (before.views, before.teams)
+
+
+def test_the_kept_figures_change_with_every_opening_and_review(programme, guide, users):
+    since = usage.months_before(timezone.localdate(), 12)
+    ashby = Team.objects.get(name="Ashby Crisis Resolution Team")
+
+    def views():
+        found = usage.usage_for(programme, since)
+        return next(r for r in found.resources if r.pk == guide.pk).views
+
+    start = views()
+    actions.log_use(resource=guide, team_id=ashby.pk, use=Use.VIEW)  # a new row, or +1
+    assert views() == start + 1
+    actions.log_use(resource=guide, team_id=ashby.pk, use=Use.VIEW)  # +1 on that row
+    assert views() == start + 2
+
+    # An amendment lowering an agreed score shows at once.
+    def low_at_ashby():
+        found = usage.usage_for(programme, since)
+        return dict(next(t for t in found.teams if t.pk == ashby.pk).low)
+
+    review = Review.objects.filter(team=ashby, status="finalised").order_by("-visit_date").first()
+    high = next(
+        int(a.key[5:])
+        for a in AgreedScore.objects.filter(review=review, key__startswith="item-", value__gt=2)
+    )
+    assert high not in low_at_ashby()
+    AgreedScore.objects.filter(review=review, key=f"item-{high}").update(value=1)
+    Review.objects.filter(pk=review.pk).update(report_version=review.report_version + 1)
+    assert low_at_ashby()[high] == 1
