@@ -118,6 +118,12 @@ def test_team_level_accounts_see_their_own_teams_by_name_and_others_by_pseudonym
         smallest = [int(n) for n in COMPARISON.findall(text)]
         assert all(n >= programme.benchmark_min_teams for n in smallest), path
     assert {name for name in own if name in seen} == own
+    # A team's resource awaiting the lead's approval is nowhere another team can reach.
+    waiting = Resource.objects.filter(status="pending").exclude(shared_by__name__in=own)
+    assert waiting.exists()
+    for resource in waiting:
+        assert resource.title not in seen
+        assert as_user(persona).get(resource.get_absolute_url()).status_code == 404
     assert "data-comparison-teams" in seen, "the crawl reaches a comparison"
 
 
