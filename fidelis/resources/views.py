@@ -113,19 +113,26 @@ def library(request, slug):
     )
 
 
+def _count_use(request, found, use: str) -> None:
+    """Count an opening or a download of a resource in the library for the team whose page
+    it came from (`?team=`), when the person is on its staff (fidelis.resources.access)."""
+    if found.status != Status.PUBLISHED:
+        return  # a resource waiting for approval is not the library's yet
+    team_id = request.GET.get("team", "")
+    actions.log_use(
+        resource=found,
+        team_id=access.using_team(
+            request.user, found.programme_id, int(team_id) if team_id.isdigit() else None
+        ),
+        use=use,
+    )
+
+
 @login_required
 def resource(request, resource_id):
     found = access.resource_for_view(request.user, resource_id)
     programme = found.programme
-    if found.status == Status.PUBLISHED:
-        team_id = request.GET.get("team")
-        actions.log_use(
-            resource=found,
-            team_id=access.using_team(
-                request.user, programme.pk, int(team_id) if str(team_id).isdigit() else None
-            ),
-            use=Use.VIEW,
-        )
+    _count_use(request, found, Use.VIEW)
     items = list(found.items.select_related("scale").order_by("number"))
     return render(
         request,
@@ -154,17 +161,7 @@ def resource_file(request, resource_id):
     found = access.resource_for_view(request.user, resource_id)
     if not found.file:
         return redirect(found)
-    if found.status == Status.PUBLISHED:
-        team_id = request.GET.get("team")
-        actions.log_use(
-            resource=found,
-            team_id=access.using_team(
-                request.user,
-                found.programme_id,
-                int(team_id) if str(team_id).isdigit() else None,
-            ),
-            use=Use.DOWNLOAD,
-        )
+    _count_use(request, found, Use.DOWNLOAD)
     return uploads.download(found.file, found.file_name or "resource")
 
 
