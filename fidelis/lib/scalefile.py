@@ -62,7 +62,7 @@ DEFAULT_PARTIAL_CREDIT = 0.5
 _COUNT_DIGITS = 9
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_SOURCE_CODE_RE = re.compile(r"^[A-Z]{2,4}$")
+_SOURCE_CODE_RE = re.compile(r"^[A-Z]{1,4}$")
 _LETTER_RE = re.compile(r"^[a-z]{1,2}$")
 
 
@@ -1052,8 +1052,8 @@ class _Reader:
                 if not _SOURCE_CODE_RE.match(code):
                     self.problem(
                         code_node,
-                        f"{where}: the source code '{code}' must be 2 to 4 capital letters "
-                        "(for example CN)",
+                        f"{where}: the source code '{code}' must be 1 to 4 capital letters "
+                        "(for example C, SU or CN)",
                     )
                     code = _INVALID
                 elif code in seen:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -183,6 +184,22 @@ def test_it_rejects_unknown_source_codes():
         f"scale.yaml:{line_of(text, 'QQ')}: item 1: criterion 'a' names unknown evidence source "
         "'QQ'; known sources are CN, PW, MG"
     ]
+
+
+@pytest.mark.parametrize("code", ["C", "SU", "MGT", "ABCD"])
+def test_it_accepts_source_codes_of_one_to_four_capital_letters(code):
+    """Codes as a published scale prints them (C, P, M, S, SU, F, O)."""
+    scale = parse_scale(re.sub(r"\bMG\b", code, VALID), "scale.yaml")
+    assert code in [source.code for source in scale.sources]
+
+
+@pytest.mark.parametrize("code", ["c", "Su", "ABCDE", "C1"])
+def test_it_rejects_other_source_codes(code):
+    problems = problems_of(re.sub(r"\bMG\b", code, VALID))
+    assert any(
+        f"the source code '{code}' must be 1 to 4 capital letters (for example C, SU or CN)" in p
+        for p in problems
+    )
 
 
 def test_it_rejects_a_threshold_no_count_can_reach():
