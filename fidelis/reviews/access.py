@@ -153,7 +153,12 @@ def can_view_report(user, review: Review) -> bool:
 
 
 def can_finalise(user, review: Review) -> bool:
-    return review.status == Status.REPORT and can_manage_review(user, review)
+    """At the report stage, with the recommendations written, for those managing it."""
+    return (
+        review.status == Status.REPORT
+        and bool(review.recommendations.strip())
+        and can_manage_review(user, review)
+    )
 
 
 def can_amend(user, review: Review) -> bool:

@@ -500,6 +500,11 @@ def finalise(*, review: Review, by) -> Review:
         )
     if review.consensus.filter(agreed=False).exists():
         raise ReviewError("Every item needs an agreed score before finalising.")
+    if not review.recommendations.strip():
+        raise ReviewError(
+            "Write the panel's recommendations before finalising: the team reads them with "
+            "its scores."
+        )
     review.status = Status.FINALISED
     review.finalised_at = timezone.now()
     review.finalised_by = by

@@ -498,9 +498,38 @@ def rate_item(request, pk, number):
 
 
 @login_required
-@require_POST
 def rate_submit(request, pk):
+    """GET: what submitting means, and the button; POST: submit."""
     review, place = access.place_for_rating(request.user, pk)
+    if request.method != "POST":
+        if place.has_submitted or not access.can_rate(request.user, review):
+            return redirect("rate_index", pk=review.pk)
+        rated = place.ratings.filter(score__isnull=False).count()
+        total = review.scale.items.count()
+        return render(
+            request,
+            "reviews/confirm.jinja",
+            {
+                "review": review,
+                "title": "Submit your ratings?",
+                "points": [
+                    f"You have rated {rated} of {total} items."
+                    + ("" if rated == total else " Every item needs a score before submitting."),
+                    "Once submitted, your ratings cannot be changed: differences are settled "
+                    "at consensus.",
+                    "You then see the other reviewers' ratings as they submit theirs.",
+                ],
+                "action": reverse("rate_submit", args=[review.pk]),
+                "confirm_text": "Yes, submit my ratings",
+                "cancel": reverse("rate_index", args=[review.pk]),
+                "cancel_text": "Not yet: back to my ratings",
+                "breadcrumbs": _trail(
+                    review,
+                    ("Your ratings", reverse("rate_index", args=[review.pk])),
+                    ("Submit", ""),
+                ),
+            },
+        )
     try:
         actions.submit_ratings(panel_member=place)
     except actions.ReviewError as error:
@@ -776,9 +805,36 @@ def review_recommendations(request, pk):
 
 
 @login_required
-@require_POST
 def review_finalise(request, pk):
+    """GET: what finalising means, and the button; POST: finalise."""
     review = access.review_for_management(request.user, pk)
+    if request.method != "POST":
+        if not access.can_finalise(request.user, review):
+            return redirect("review_report", pk=review.pk)
+        return render(
+            request,
+            "reviews/confirm.jinja",
+            {
+                "review": review,
+                "title": "Finalise the report?",
+                "points": [
+                    f"{review.team.name} can then read the report, its scores and the panel's "
+                    "recommendations, and its dashboard and plan use the agreed scores.",
+                    "Finalising cannot be undone. A later change to a score or to the "
+                    "recommendations is an amendment: its reason is recorded and shown on "
+                    "the report.",
+                ],
+                "action": reverse("review_finalise", args=[review.pk]),
+                "confirm_text": "Yes, finalise the report",
+                "cancel": reverse("review_report", args=[review.pk]),
+                "cancel_text": "Not yet: back to the report",
+                "breadcrumbs": _trail(
+                    review,
+                    ("Feedback report", reverse("review_report", args=[review.pk])),
+                    ("Finalise", ""),
+                ),
+            },
+        )
     try:
         actions.finalise(review=review, by=request.user)
     except actions.ReviewError as error:

@@ -94,6 +94,10 @@ class TestReviewJourney(SystemTest):
             self.visit(f"/reviews/{pk}/rate/", page=page)
             page.get_by_role("button", name="Submit my ratings").click()
             page.wait_for_load_state()
+            expect(page.get_by_text("cannot be changed")).to_be_visible()
+            self.expect_accessible(page)
+            page.get_by_role("button", name="Yes, submit my ratings").click()
+            page.wait_for_load_state()
 
         # 3. Consensus resolves the disagreement on item 6.
         self.visit(f"/reviews/{pk}/consensus/", page=reviewer)
@@ -123,6 +127,10 @@ class TestReviewJourney(SystemTest):
         reviewer.wait_for_load_state()
         self.expect_accessible(reviewer)
         reviewer.get_by_role("button", name="Finalise report").click()
+        reviewer.wait_for_load_state()
+        expect(reviewer.get_by_text("Finalising cannot be undone.")).to_be_visible()
+        self.expect_accessible(reviewer)
+        reviewer.get_by_role("button", name="Yes, finalise the report").click()
         expect(reviewer.get_by_text("The report is finalised. The team can now")).to_be_visible()
         self.expect_accessible(reviewer)
 

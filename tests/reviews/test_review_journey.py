@@ -432,3 +432,41 @@ def test_a_review_cannot_take_another_programmes_timepoint(programme, users):
             by=users["lead"],
         )
     assert Review.objects.count() == before
+
+
+def test_finalising_asks_first_says_what_cannot_be_undone_and_needs_recommendations(
+    as_user, programme, users
+):
+    review = at_consensus(programme, users)
+    agree_everything(review, users["reviewer"])
+    reviewer = as_user("reviewer")
+    reviewer.post(f"/reviews/{review.pk}/advance/")
+    report = page_text(reviewer.get(f"/reviews/{review.pk}/report/"))
+    assert "Finalise report" not in report
+    assert "Write the recommendations first" in report
+    # Without recommendations the confirmation page is not offered, and a post is refused.
+    assert reviewer.get(f"/reviews/{review.pk}/finalise/").status_code == 302
+    refused = reviewer.post(f"/reviews/{review.pk}/finalise/", follow=True)
+    assert "Write the panel's recommendations before finalising" in page_text(refused)
+    assert Review.objects.get(pk=review.pk).status == Status.REPORT
+    reviewer.post(
+        f"/reviews/{review.pk}/report/recommendations/", {"recommendations": "Plan with carers."}
+    )
+    assert "Finalise report" in page_text(reviewer.get(f"/reviews/{review.pk}/report/"))
+    confirm = page_text(reviewer.get(f"/reviews/{review.pk}/finalise/"))
+    assert "Finalise the report?" in confirm and "Finalising cannot be undone." in confirm
+    assert Review.objects.get(pk=review.pk).status == Status.REPORT  # asking changes nothing
+    reviewer.post(f"/reviews/{review.pk}/finalise/")
+    assert Review.objects.get(pk=review.pk).status == Status.FINALISED
+
+
+def test_submitting_ratings_asks_first(as_user, programme, users):
+    review = at_rating(programme, users)
+    rate_everything(place_of(review, users["reviewer"]))
+    reviewer = as_user("reviewer")
+    confirm = page_text(reviewer.get(f"/reviews/{review.pk}/rate/submit/"))
+    assert "Submit your ratings?" in confirm
+    assert "cannot be changed" in confirm
+    assert not place_of(review, users["reviewer"]).has_submitted  # asking changes nothing
+    reviewer.post(f"/reviews/{review.pk}/rate/submit/")
+    assert place_of(review, users["reviewer"]).has_submitted
