@@ -30,10 +30,15 @@ def format_datetime(value) -> str:
 
 
 def clock(value) -> str:
-    """A time of day to the second, in Europe/London (for "Saved at" lines)."""
+    """A time of day to the second, in Europe/London (for "Saved at" lines), with its date
+    when it is not today ("14:03:09 on 2 December 2026")."""
     if not value:
         return ""
-    return date_format(timezone.localtime(value), "H:i:s")
+    local = timezone.localtime(value)
+    shown = date_format(local, "H:i:s")
+    if local.date() != timezone.localdate():
+        shown += " on " + date_format(local, "j F Y")
+    return shown
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
