@@ -21,7 +21,7 @@ from fidelis.reviews.forms import (
     RoutineDataForm,
 )
 from fidelis.reviews.models import Status
-from fidelis.reviews.report import report_page_body, report_pdf
+from fidelis.reviews.report import build_report, report_page_body, report_pdf
 from fidelis.scales.models import Item
 
 
@@ -788,10 +788,11 @@ def review_recommendations(request, pk):
             return redirect("review_report", pk=review.pk)
     return render(
         request,
-        "form_page.jinja",
+        "reviews/recommendations.jinja",
         {
             "form": form,
             "errors": error_list(form),
+            "priorities": build_report(review).priorities,
             "title": "Amend the recommendations" if review.is_finalised else "Recommendations",
             "caption": str(review),
             "submit": "Save recommendations",

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from fidelis.reviews.models import Amendment, ConsensusItem, Rating, Review, Status
+from fidelis.reviews.report import build_report
 from tests.conftest import page_text
 from tests.reviews.helpers import (
     agree_everything,
@@ -470,3 +471,26 @@ def test_submitting_ratings_asks_first(as_user, programme, users):
     assert not place_of(review, users["reviewer"]).has_submitted  # asking changes nothing
     reviewer.post(f"/reviews/{review.pk}/rate/submit/")
     assert place_of(review, users["reviewer"]).has_submitted
+
+
+def test_the_recommendations_page_shows_the_priorities_with_unmet_criteria_in_words(
+    as_user, programme, users
+):
+    review = at_consensus(programme, users)
+    agree_everything(review, users["reviewer"], status="not_met", level=1)
+    as_user("reviewer").post(f"/reviews/{review.pk}/advance/")
+    text = page_text(as_user("reviewer").get(f"/reviews/{review.pk}/report/recommendations/"))
+    assert "The report's priorities" in text
+    assert "Not fully met yet" in text
+    priorities = build_report(Review.objects.get(pk=review.pk)).priorities
+    assert priorities
+    for priority in priorities:
+        assert f"{priority.item.number}. {priority.item.title}" in text
+        for criterion in priority.item.criteria:
+            if criterion.decision != "met":
+                assert page_text_of(criterion.text) in text
+
+
+def page_text_of(text: str) -> str:
+    """A criterion's text as page_text shows it (whitespace run together)."""
+    return " ".join(text.split())
