@@ -703,6 +703,12 @@ def consensus_item(request, pk, number):
             "panel": panel,
             "ratings": [ratings.get(m.pk) for m in panel],
             "reviewer_rows": reviewer_rows,
+            "criterion_texts": {c.letter: c.text for c in definition.criteria},
+            "source_key": [
+                (source.code, source.name)
+                for source in review.scale.definition.sources
+                if any(source.code in c.sources for c in definition.criteria)
+            ],
             "rows": _criteria_rows(item, form_decisions, review, routine),
             "consensus": consensus,
             "version": consensus.version,

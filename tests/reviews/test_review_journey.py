@@ -494,3 +494,19 @@ def test_the_recommendations_page_shows_the_priorities_with_unmet_criteria_in_wo
 def page_text_of(text: str) -> str:
     """A criterion's text as page_text shows it (whitespace run together)."""
     return " ".join(text.split())
+
+
+def test_consensus_shows_each_criterion_s_text_and_a_key_to_the_evidence_codes(
+    as_user, programme, users
+):
+    review = at_consensus(programme, users)
+    item = review.scale.definition.items[0]
+    text = page_text(as_user("reviewer").get(f"/reviews/{review.pk}/consensus/{item.number}/"))
+    table = text.split("What each reviewer decided")[1].split("Evidence in brackets")[0]
+    for criterion in item.criteria:
+        assert page_text_of(criterion.text) in table
+    names = {s.code: s.name for s in review.scale.definition.sources}
+    used = {code for c in item.criteria for code in c.sources}
+    assert "Evidence in brackets:" in text
+    for code in used:
+        assert f"{code} {names[code]}" in text
