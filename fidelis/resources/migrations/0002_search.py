@@ -1,5 +1,8 @@
 """The library's full-text search: an FTS5 table kept by triggers on SQLite, an expression
-index on PostgreSQL (fidelis.resources.search reads either)."""
+index on PostgreSQL (fidelis.resources.search reads either).
+
+A later migration that makes SQLite rebuild `resources_resource` (some field changes do)
+drops these triggers with the old table: it must run SQLITE again after its change."""
 
 from django.db import migrations
 
