@@ -409,6 +409,15 @@ def rate_index(request, pk):
         )
     rated = sum(1 for r in ratings.values() if r.score is not None)
     total = sum(len(s["items"]) for s in sections)
+    first_unrated = next(
+        (
+            row["item"]
+            for entry in sections
+            for row in entry["items"]
+            if row["rating"] is None or row["rating"].score is None
+        ),
+        None,
+    )
     return render(
         request,
         "reviews/rate_index.jinja",
@@ -418,6 +427,7 @@ def rate_index(request, pk):
             "sections": sections,
             "rated": rated,
             "total": total,
+            "first_unrated": first_unrated,
             "can_rate": access.can_rate(request.user, review),
             "breadcrumbs": _trail(review, ("Your ratings", "")),
         },

@@ -510,3 +510,11 @@ def test_consensus_shows_each_criterion_s_text_and_a_key_to_the_evidence_codes(
     assert "Evidence in brackets:" in text
     for code in used:
         assert f"{code} {names[code]}" in text
+
+
+def test_the_ratings_overview_goes_straight_to_the_first_unscored_item(as_user, programme, users):
+    review = at_rating(programme, users)
+    rate_everything(place_of(review, users["reviewer"]), skip={4, 9})
+    text = as_user("reviewer").get(f"/reviews/{review.pk}/rate/").content.decode()
+    assert f'href="/reviews/{review.pk}/rate/4/"' in text
+    assert "Go on with item 4, the first not yet scored" in text
