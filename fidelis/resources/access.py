@@ -84,15 +84,6 @@ def can_decide(user, resource: Resource) -> bool:
     return resource.status == Status.PENDING and programme_access.is_lead(user, resource.programme)
 
 
-def resources_awaiting(user, programme: Programme):
-    """The shared resources waiting for the user's decision (the lead's), oldest first."""
-    if not programme_access.is_lead(user, programme):
-        return Resource.objects.none()
-    return Resource.objects.filter(programme=programme, status=Status.PENDING).order_by(
-        "added_at", "pk"
-    )
-
-
 def shows_sharer(user, resource: Resource) -> bool:
     """Whether the user sees which team shared a resource."""
     if resource.shared_by_id is None:

@@ -27,7 +27,7 @@ from fidelis.resources.models import (
     Use,
 )
 from fidelis.resources.notify import refresh
-from fidelis.resources.usage import latest_scores
+from fidelis.resources.usage import add_months, latest_scores
 
 LIBRARY = Path(__file__).with_name("demo_library.yaml")
 #: How many of the items most often scored low have resources nobody opens.
@@ -38,11 +38,6 @@ MONTHS = 9
 
 def entries() -> list[dict]:
     return yaml.safe_load(LIBRARY.read_text(encoding="utf-8"))
-
-
-def _months_ahead(today: datetime.date, months: int) -> datetime.date:
-    month = today.month - 1 + months
-    return datetime.date(today.year + month // 12, month % 12 + 1, min(today.day, 28))
 
 
 def _sharer(team):
@@ -85,7 +80,7 @@ def load_library(build: Build, *, with_teams: bool) -> list[Resource]:
             url=entry.get("url", ""),
             upload=upload,
             items=[items[n] for n in entry.get("items", [])],
-            review_due=_months_ahead(today, entry.get("review_months", 12)),
+            review_due=add_months(today, entry.get("review_months", 12)),
             shared_by=shared_by,
             show_team_name=bool(entry.get("named")),
         )

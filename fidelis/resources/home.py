@@ -26,7 +26,7 @@ def next_steps(page: HomePage) -> None:
     for section in page.sections:
         programme = section.programme
         if section.role == Role.LEAD:
-            waiting = library.awaiting(programme).count()
+            waiting = library.awaiting([programme.pk]).count()
             if waiting:
                 section.next_steps.append(
                     Link(

@@ -67,9 +67,10 @@ def shared_by_teams(user, programme: Programme, teams) -> list[Resource]:
     )
 
 
-def awaiting(programme: Programme):
+def awaiting(programme_ids: list[int]):
+    """Shared resources waiting for the lead's decision in these programmes, oldest first."""
     return (
-        Resource.objects.filter(programme=programme, status=Status.PENDING)
+        Resource.objects.filter(programme_id__in=programme_ids, status=Status.PENDING)
         .select_related("shared_by")
         .order_by("added_at", "pk")
     )

@@ -18,6 +18,7 @@ from fidelis.improvement.access import actions_owned_by
 from fidelis.improvement.models import ActionStatus, Plan, PlanStatus
 from fidelis.programmes import access as programme_access
 from fidelis.programmes.models import Role
+from fidelis.resources import library
 from fidelis.resources.models import Resource
 from fidelis.resources.models import Status as ResourceStatus
 from fidelis.reviews.models import PanelMember, Review, Status
@@ -93,6 +94,18 @@ def _actions(user, today) -> list[Reminder]:
     return result
 
 
+def _visit(review, detail: str) -> Reminder:
+    """A review visit coming, for someone on the panel or the reviewed team's manager."""
+    return Reminder(
+        key=f"visit:{review.pk}:{review.visit_date}",
+        kind="visit",
+        text=f"Review visit on {_day(review.visit_date)}: {review.team.name}, "
+        f"{review.timepoint.label} review",
+        href=review.get_absolute_url(),
+        detail=detail,
+    )
+
+
 def _reviews(user, today) -> list[Reminder]:
     result = []
     places = (
@@ -118,15 +131,7 @@ def _reviews(user, today) -> list[Reminder]:
         elif review.status in (Status.PLANNED, Status.PREPARATION) and (
             today <= review.visit_date <= today + VISITS_AHEAD
         ):
-            result.append(
-                Reminder(
-                    key=f"visit:{review.pk}:{review.visit_date}",
-                    kind="visit",
-                    text=f"Review visit on {_day(review.visit_date)}: {name}",
-                    href=review.get_absolute_url(),
-                    detail="You are on the panel.",
-                )
-            )
+            result.append(_visit(review, "You are on the panel."))
     managed = programme_access.scopes(user).teams_with(Role.TEAM_MANAGER)
     if managed:
         for review in (
@@ -139,16 +144,7 @@ def _reviews(user, today) -> list[Reminder]:
             .select_related("team", "timepoint")
             .order_by("visit_date", "pk")
         ):
-            result.append(
-                Reminder(
-                    key=f"visit:{review.pk}:{review.visit_date}",
-                    kind="visit",
-                    text=f"Review visit on {_day(review.visit_date)}: {review.team.name}, "
-                    f"{review.timepoint.label} review",
-                    href=review.get_absolute_url(),
-                    detail="Your team is reviewed: check the preparation list.",
-                )
-            )
+            result.append(_visit(review, "Your team is reviewed: check the preparation list."))
     return result
 
 
@@ -203,12 +199,7 @@ def _library(user, today) -> list[Reminder]:
     """For the lead, shared resources awaiting approval; for the person who shared one, the
     lead's decision."""
     result = []
-    led = programme_access.scopes(user).programmes_with(Role.LEAD)
-    for resource in (
-        Resource.objects.filter(programme_id__in=led, status=ResourceStatus.PENDING)
-        .select_related("shared_by")
-        .order_by("added_at", "pk")
-    ):
+    for resource in library.awaiting(programme_access.scopes(user).programmes_with(Role.LEAD)):
         result.append(
             Reminder(
                 key=f"approve:{resource.pk}",

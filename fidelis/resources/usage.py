@@ -18,8 +18,6 @@ from django.db.models import Count, Max, Q, Sum
 
 from fidelis.programmes.models import Programme, Team
 from fidelis.resources.models import Resource, ResourceUse, Status, Use
-from fidelis.reviews.models import AgreedScore, Review
-from fidelis.reviews.models import Status as ReviewStatus
 
 #: An item agreed at this score or lower at a team's latest review counts as low.
 LOW = 2
@@ -90,44 +88,22 @@ class Usage:
         return sum(1 for t in self.teams if t.openings)
 
 
-def months_before(today: datetime.date, months: int) -> datetime.date:
-    month = today.month - months
-    year = today.year + (month - 1) // 12
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (earlier when negative), on the 28th at the latest so
+    that every month has it."""
+    month = day.month + months
+    year = day.year + (month - 1) // 12
     month = (month - 1) % 12 + 1
-    return datetime.date(year, month, min(today.day, 28))
-
-
-def _latest_reviews(programme: Programme) -> dict[int, int]:
-    """Each reviewed team's latest finalised review: {team id: review id}."""
-    latest: dict[int, int] = {}
-    for team_id, review_id in (
-        Review.objects.filter(
-            team__organisation__programme=programme, status=ReviewStatus.FINALISED
-        )
-        .order_by("team_id", "visit_date", "pk")
-        .values_list("team_id", "pk")
-    ):
-        latest[team_id] = review_id
-    return latest
+    return datetime.date(year, month, min(day.day, 28))
 
 
 def latest_scores(programme: Programme, *, at_most: int | None = None) -> dict[int, dict[int, int]]:
     """Each team's agreed item scores at its latest finalised review ({team: {item:
     score}}), only those at or below `at_most` when given."""
-    wanted = set(_latest_reviews(programme).values())
-    scores = AgreedScore.objects.filter(
-        review__team__organisation__programme=programme,
-        review__status=ReviewStatus.FINALISED,
-        key__startswith="item-",
-    )
-    if at_most is not None:
-        scores = scores.filter(value__lte=at_most)
+    params = {"programme": programme.pk, "low": at_most}
     result: dict[int, dict[int, int]] = {}
-    for team_id, review_id, key, value in scores.order_by().values_list(
-        "review__team_id", "review_id", "key", "value"
-    ):
-        if review_id in wanted:
-            result.setdefault(team_id, {})[int(key[5:])] = int(value)
+    for team_id, item, score in _rows(_LATEST_SCORES if at_most is None else _LOW, params):
+        result.setdefault(team_id, {})[item] = int(score)
     return result
 
 
@@ -135,16 +111,8 @@ def items_of_resources(programme: Programme) -> dict[int, set[int]]:
     """The item numbers each published resource helps with: its own items, and every item
     of the sections it is linked to."""
     found: dict[int, set[int]] = {}
-    published = {"resource__programme": programme, "resource__status": Status.PUBLISHED}
-    for resource_id, number in Resource.items.through.objects.filter(**published).values_list(
-        "resource_id", "item__number"
-    ):
+    for resource_id, number in _rows(_RESOURCE_ITEMS, {"programme": programme.pk}):
         found.setdefault(resource_id, set()).add(number)
-    for resource_id, number in Resource.sections.through.objects.filter(**published).values_list(
-        "resource_id", "section__items__number"
-    ):
-        if number is not None:
-            found.setdefault(resource_id, set()).add(number)
     return found
 
 
@@ -180,14 +148,15 @@ _LATEST = """
         AND (w.visit_date > v.visit_date OR (w.visit_date = v.visit_date AND w.id > v.id))
     )
 """
-#: Each team's low items at its latest review.
-_LOW = f"""
+#: Each team's agreed item scores at its latest review, and only its low ones.
+_LATEST_SCORES = f"""
     SELECT l.team_id AS team_id, CAST(substr(a.key, 6) AS INTEGER) AS item,
         a.value AS score
     FROM reviews_agreedscore a
     JOIN ({_LATEST}) l ON l.id = a.review_id
-    WHERE a.key LIKE 'item-%%' AND a.value <= %(low)s
+    WHERE a.key LIKE 'item-%%'
 """  # noqa: S608
+_LOW = _LATEST_SCORES + " AND a.value <= %(low)s"
 #: The items each team opened (or downloaded) a resource for in the period.
 _OPENED = f"""
     SELECT DISTINCT u.team_id AS team_id, ri.item AS item

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -105,7 +107,7 @@ def library(request, slug):
             "can_manage": can_manage,
             "can_share": bool(sharing),
             "own_shared": reads.shared_by_teams(request.user, programme, sharing),
-            "awaiting": reads.awaiting(programme).count() if can_manage else 0,
+            "awaiting": reads.awaiting([programme.pk]).count() if can_manage else 0,
             "review_overdue": reads.past_review(programme).count() if can_manage else 0,
             "kinds": dict(Kind.choices),
             "breadcrumbs": _crumbs(programme, ("Resources", "")),
@@ -346,7 +348,7 @@ def resource_decide(request, resource_id):
 @login_required
 def approvals(request, slug):
     programme = access.programme_for_library_management(request.user, slug)
-    pages = paginate(request, reads.awaiting(programme), per_page=LIBRARY_PAGE)
+    pages = paginate(request, reads.awaiting([programme.pk]), per_page=LIBRARY_PAGE)
     overdue = reads.past_review(programme)[:50]
     return render(
         request,
@@ -363,19 +365,21 @@ def approvals(request, slug):
     )
 
 
-def _months(request) -> int:
+def _period(request) -> tuple[int, datetime.date]:
+    """The months asked for (`?months=`, 12 unless one of usage.PERIODS), and the day they
+    start."""
     try:
         months = int(request.GET.get("months", 12))
     except ValueError:
         months = 12
-    return months if months in usage.PERIODS else 12
+    months = months if months in usage.PERIODS else 12
+    return months, usage.add_months(timezone.localdate(), -months)
 
 
 @login_required
 def usage_page(request, slug):
     programme = access.programme_for_usage(request.user, slug)
-    months = _months(request)
-    since = usage.months_before(timezone.localdate(), months)
+    months, since = _period(request)
     found = usage.usage_for(programme, since)
     teams = paginate(request, found.teams, per_page=20, param="page")
     resources = paginate(request, found.resources, per_page=25, param="rpage")
@@ -407,8 +411,7 @@ def usage_page(request, slug):
 @login_required
 def usage_csv(request, slug):
     programme = access.programme_for_usage(request.user, slug)
-    months = _months(request)
-    since = usage.months_before(timezone.localdate(), months)
+    months, since = _period(request)
     return table_response(
         f"{programme.slug}-resource-use-{months}-months",
         "csv",

@@ -64,7 +64,7 @@ def test_a_team_named_by_the_page_counts_only_for_its_own_staff(as_user, guide):
 
 def test_the_usage_page_counts_an_opening(as_user, programme, guide):
     url = reverse("resource_usage", args=[programme.slug])
-    since = usage.months_before(timezone.localdate(), 12)
+    since = usage.add_months(timezone.localdate(), -12)
     before = next(r for r in usage.read(programme, since).resources if r.pk == guide.pk)
     as_user("member").get(guide.get_absolute_url())
     after = next(r for r in usage.read(programme, since).resources if r.pk == guide.pk)
@@ -75,7 +75,7 @@ def test_the_usage_page_counts_an_opening(as_user, programme, guide):
 
 
 def test_low_items_whose_resources_nobody_opened_are_named(programme):
-    since = usage.months_before(timezone.localdate(), 12)
+    since = usage.add_months(timezone.localdate(), -12)
     found = usage.read(programme, since)
     low = [i for i in found.items if i.low_teams]
     assert low
@@ -98,7 +98,7 @@ def test_the_csv_agrees_with_the_rows(as_user, programme, guide):
     response = as_user("lead").get(reverse("resource_usage_csv", args=[programme.slug]))
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    since = usage.months_before(timezone.localdate(), 12)
+    since = usage.add_months(timezone.localdate(), -12)
     n_items = programme.scale.items.count()
     assert len(rows) == Team.objects.in_programme(programme).count() * n_items
     for number in [i.number for i in guide.items.all()]:
@@ -116,7 +116,7 @@ def test_the_csv_agrees_with_the_rows(as_user, programme, guide):
 
 
 def test_a_resource_s_figures_count_the_teams_staff_only(as_user, programme, guide):
-    since = usage.months_before(timezone.localdate(), 12)
+    since = usage.add_months(timezone.localdate(), -12)
     before = next(r for r in usage.read(programme, since).resources if r.pk == guide.pk)
     as_user("lead").get(guide.get_absolute_url())
     as_user("sponsor").get(guide.get_absolute_url())
@@ -125,7 +125,7 @@ def test_a_resource_s_figures_count_the_teams_staff_only(as_user, programme, gui
 
 
 def test_the_kept_figures_change_with_every_opening_and_review(programme, guide, users):
-    since = usage.months_before(timezone.localdate(), 12)
+    since = usage.add_months(timezone.localdate(), -12)
     ashby = Team.objects.get(name="Ashby Crisis Resolution Team")
 
     def views():
