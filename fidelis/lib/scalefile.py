@@ -38,7 +38,10 @@ __all__ = [
     "Item",
     "Level",
     "Mapping",
+    "Part",
     "Partial",
+    "Parts",
+    "Precondition",
     "Problem",
     "RoutineData",
     "Rule",
@@ -64,6 +67,8 @@ _COUNT_DIGITS = 9
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SOURCE_CODE_RE = re.compile(r"^[A-Z]{1,4}$")
 _LETTER_RE = re.compile(r"^[a-z]{1,2}$")
+_PART_LABEL_RE = re.compile(r"^[a-z0-9]{1,6}$")
+_RANGE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,8 +174,39 @@ class RoutineData:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One labelled part of a criterion that counts parts, e.g. ``iv`` "Pharmacy"."""
+
+    label: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A criterion met when at least ``at_least`` of its labelled parts are met."""
+
+    at_least: int
+    parts: tuple[Part, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(part.label for part in self.parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"at_least": self.at_least, "parts": [part.to_dict() for part in self.parts]}
+
+
+@dataclass(frozen=True)
 class Criterion:
-    """One lettered criterion of an item and the evidence sources it is checked against."""
+    """One lettered criterion of an item and the evidence sources it is checked against.
+
+    ``sources`` are the criterion's own, or else the item's (the file may name them once for
+    the item); ``guidance`` tells reviewers how to decide it; ``parts`` makes it a count of
+    labelled parts.
+    """
 
     letter: str
     text: str
@@ -179,13 +215,17 @@ class Criterion:
     all_sources: bool = False
     stricter_than: str | None = None
     routine_data: RoutineData | None = None
+    guidance: str | None = None
+    parts: Parts | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "letter": self.letter,
-            "text": self.text,
-            "sources": list(self.sources),
-        }
+    def to_dict(self, item_sources: tuple[str, ...] = ()) -> dict[str, Any]:
+        data: dict[str, Any] = {"letter": self.letter, "text": self.text}
+        if self.sources != item_sources:
+            data["sources"] = list(self.sources)
+        if self.guidance is not None:
+            data["guidance"] = self.guidance
+        if self.parts is not None:
+            data["parts"] = self.parts.to_dict()
         if self.partial is not None:
             data["partial"] = self.partial.to_dict()
         if self.all_sources:
@@ -202,13 +242,18 @@ class Rule:
     """How an item's score is decided.
 
     ``kind == "count"``: ``thresholds`` maps score -> minimum (credit-weighted) count of criteria
-    met; the item gets the highest score whose minimum the count reaches.
+    met; the item gets the highest score whose minimum the count reaches. A file may instead
+    give ``counts``, score -> (lowest, highest) count, as a published scale prints its bands;
+    the thresholds are then the lowest counts. ``requires`` names criteria a score also needs
+    met: without them the item gets the highest lower score it qualifies for.
     ``kind == "anchors"``: ``anchors`` maps every level to a description; reviewers choose.
     """
 
     kind: str
     thresholds: dict[int, float] | None = None
     anchors: dict[int, str] | None = None
+    counts: dict[int, tuple[float, float]] | None = None
+    requires: dict[int, tuple[str, ...]] | None = None
 
     def __hash__(self) -> int:
         # The dicts make the generated hash fail; hash their sorted contents instead.
@@ -217,27 +262,69 @@ class Rule:
                 self.kind,
                 tuple(sorted((self.thresholds or {}).items())),
                 tuple(sorted((self.anchors or {}).items())),
+                tuple(sorted((self.counts or {}).items())),
+                tuple(sorted((self.requires or {}).items())),
             )
         )
 
-    def score_for_count(self, count: float) -> int:
-        """The score a count earns under a ``count`` rule."""
+    def score_for_count(self, count: float, met: Iterable[str] | None = None) -> int:
+        """The score a count earns under a ``count`` rule; ``met`` are the letters of the
+        criteria met, checked against ``requires`` (every requirement counts as met when
+        ``met`` is None)."""
         if self.thresholds is None:
             raise ValueError("only a 'count' rule scores a count")
         count = round(count, _COUNT_DIGITS)
-        reached = [score for score, minimum in self.thresholds.items() if count >= minimum]
+        met_letters = None if met is None else set(met)
+        reached = [
+            score
+            for score, minimum in self.thresholds.items()
+            if count >= minimum
+            and (met_letters is None or set(self.required_for(score)) <= met_letters)
+        ]
         # The lowest threshold is 0 in a valid file, so some score is always reached.
         return max(reached) if reached else min(self.thresholds)
 
+    def required_for(self, score: int) -> tuple[str, ...]:
+        """The criteria this score needs met besides its count."""
+        return (self.requires or {}).get(score, ())
+
     def to_dict(self) -> dict[str, Any]:
         if self.kind == "count":
-            thresholds = self.thresholds or {}
-            return {
-                "kind": "count",
-                "thresholds": {k: thresholds[k] for k in sorted(thresholds, reverse=True)},
-            }
+            data: dict[str, Any] = {"kind": "count"}
+            if self.counts:
+                data["counts"] = {
+                    k: _range_text(*self.counts[k]) for k in sorted(self.counts, reverse=True)
+                }
+            else:
+                thresholds = self.thresholds or {}
+                data["thresholds"] = {k: thresholds[k] for k in sorted(thresholds, reverse=True)}
+            if self.requires:
+                data["requires"] = {
+                    k: list(self.requires[k]) for k in sorted(self.requires, reverse=True)
+                }
+            return data
         anchors = self.anchors or {}
         return {"kind": self.kind, "anchors": {k: anchors[k] for k in sorted(anchors)}}
+
+
+def _range_text(low: float, high: float) -> int | float | str:
+    """A count range as a file writes it: ``6`` or ``"4-5"``."""
+    if low == high:
+        return int(low) if float(low).is_integer() else low
+    return f"{_fmt_number(low)}-{_fmt_number(high)}"
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """An item whose criteria follow a precondition: while criterion ``criterion`` is not met
+    the item scores ``otherwise``, and the other criteria need no decision. The precondition
+    itself is not counted."""
+
+    criterion: str
+    otherwise: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"criterion": self.criterion, "otherwise": self.otherwise}
 
 
 @dataclass(frozen=True)
@@ -249,6 +336,9 @@ class Item:
     purpose: str
     criteria: tuple[Criterion, ...]
     rule: Rule
+    sources: tuple[str, ...] = ()
+    guidance: str | None = None
+    precondition: Precondition | None = None
 
     def criterion(self, letter: str) -> Criterion:
         """The criterion with this letter (``KeyError`` if there is none)."""
@@ -261,10 +351,23 @@ class Item:
     def letters(self) -> tuple[str, ...]:
         return tuple(c.letter for c in self.criteria)
 
+    @property
+    def counted(self) -> tuple[Criterion, ...]:
+        """The criteria the rule counts: all but a precondition."""
+        if self.precondition is None:
+            return self.criteria
+        return tuple(c for c in self.criteria if c.letter != self.precondition.criterion)
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"number": self.number, "title": self.title, "purpose": self.purpose}
+        if self.guidance is not None:
+            data["guidance"] = self.guidance
+        if self.sources:
+            data["sources"] = list(self.sources)
+        if self.precondition is not None:
+            data["precondition"] = self.precondition.to_dict()
         if self.criteria:
-            data["criteria"] = [c.to_dict() for c in self.criteria]
+            data["criteria"] = [c.to_dict(self.sources) for c in self.criteria]
         data["rule"] = self.rule.to_dict()
         return data
 
@@ -427,28 +530,71 @@ def _section_from_dict(d: dict[str, Any]) -> Section:
     )
 
 
+def _parse_range(value: Any) -> tuple[float, float] | None:
+    """``6`` or ``"4-5"`` as (lowest, highest); None if it is neither."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (value, value)
+    if isinstance(value, str):
+        match = _RANGE_RE.match(value.strip())
+        if match:
+            low, high = (float(g) for g in match.groups())
+            return (int(low) if low.is_integer() else low, int(high) if high.is_integer() else high)
+    return None
+
+
 def _item_from_dict(d: dict[str, Any]) -> Item:
     rule = d["rule"]
     if rule["kind"] == "count":
-        rule_obj = Rule("count", thresholds={int(k): v for k, v in rule["thresholds"].items()})
+        requires = rule.get("requires")
+        requires_obj = {int(k): tuple(v) for k, v in requires.items()} if requires else None
+        if "counts" in rule:
+            counts = {int(k): _parse_range(v) for k, v in rule["counts"].items()}
+            rule_obj = Rule(
+                "count",
+                thresholds={k: v[0] for k, v in counts.items() if v},
+                counts={k: v for k, v in counts.items() if v},
+                requires=requires_obj,
+            )
+        else:
+            rule_obj = Rule(
+                "count",
+                thresholds={int(k): v for k, v in rule["thresholds"].items()},
+                requires=requires_obj,
+            )
     else:
         rule_obj = Rule(rule["kind"], anchors={int(k): v for k, v in rule["anchors"].items()})
+    item_sources = tuple(d.get("sources", ()))
+    precondition = d.get("precondition")
     return Item(
         number=d["number"],
         title=d["title"],
         purpose=d["purpose"],
-        criteria=tuple(_criterion_from_dict(c) for c in d.get("criteria", ())),
+        criteria=tuple(_criterion_from_dict(c, item_sources) for c in d.get("criteria", ())),
         rule=rule_obj,
+        sources=item_sources,
+        guidance=d.get("guidance"),
+        precondition=(
+            Precondition(precondition["criterion"], precondition["otherwise"])
+            if precondition
+            else None
+        ),
     )
 
 
-def _criterion_from_dict(d: dict[str, Any]) -> Criterion:
+def _criterion_from_dict(d: dict[str, Any], item_sources: tuple[str, ...] = ()) -> Criterion:
     partial = d.get("partial")
     routine = d.get("routine_data")
+    parts = d.get("parts")
     return Criterion(
         letter=d["letter"],
         text=d["text"],
-        sources=tuple(d["sources"]),
+        sources=tuple(d["sources"]) if "sources" in d else item_sources,
+        guidance=d.get("guidance"),
+        parts=(
+            Parts(parts["at_least"], tuple(Part(p["label"], p["text"]) for p in parts["parts"]))
+            if parts
+            else None
+        ),
         partial=(
             Partial(partial["text"], partial.get("credit", DEFAULT_PARTIAL_CREDIT))
             if partial
@@ -551,11 +697,22 @@ _TOP_KEYS = (
 )
 _TOP_REQUIRED = ("format", "slug", "name", "version", "licence", "levels", "sources", "sections")
 _SECTION_KEYS = ("number", "title", "description", "items")
-_ITEM_KEYS = ("number", "title", "purpose", "criteria", "rule")
+_ITEM_KEYS = (
+    "number",
+    "title",
+    "purpose",
+    "guidance",
+    "sources",
+    "precondition",
+    "criteria",
+    "rule",
+)
 _CRITERION_KEYS = (
     "letter",
     "text",
+    "guidance",
     "sources",
+    "parts",
     "partial",
     "all_sources",
     "stricter_than",
@@ -1188,13 +1345,17 @@ class _Reader:
         self.keys(fields, node, where, _ITEM_KEYS, ("number", "title", "purpose", "rule"))
         title = self.text(fields, "title", where)
         purpose = self.text(fields, "purpose", where)
+        guidance = self.text(fields, "guidance", where)
+        item_sources: tuple[str, ...] | None = ()
+        if "sources" in fields:
+            item_sources = self.source_list(fields["sources"][1], where, "the item")
         criteria: tuple[Criterion, ...] | None = ()
         # How many criteria the file lists, even when some are broken: thresholds can still be
         # checked against it.
         self.criteria_listed = 0
         if "criteria" in fields:
             criteria_node = fields["criteria"][1]
-            criteria = self.criteria(criteria_node, where)
+            criteria = self.criteria(criteria_node, where, item_sources)
             self.criteria_listed = (
                 len(criteria_node.value) if isinstance(criteria_node, yaml.SequenceNode) else None
             )
@@ -1203,20 +1364,84 @@ class _Reader:
             # rule has nothing to count.
             criteria = None
             self.criteria_listed = None
+        precondition: Any = None
+        criteria_counted = criteria
+        if "precondition" in fields:
+            precondition = self.precondition(fields["precondition"][1], where, criteria)
+            if isinstance(precondition, Precondition) and criteria:
+                if self.criteria_listed is not None:
+                    self.criteria_listed -= 1
+                criteria_counted = tuple(c for c in criteria if c.letter != precondition.criterion)
         rule = None
         if "rule" in fields:
-            rule = self.rule(fields["rule"][1], where, criteria)
+            rule = self.rule(fields["rule"][1], where, criteria_counted)
         if (
             isinstance(number, int)
             and isinstance(title, str)
             and isinstance(purpose, str)
+            and guidance is not _INVALID
+            and item_sources is not None
             and criteria is not None
+            and precondition is not _INVALID
             and rule is not None
         ):
-            return Item(number, title, purpose, criteria, rule)
+            return Item(
+                number,
+                title,
+                purpose,
+                criteria,
+                rule,
+                sources=item_sources,
+                guidance=guidance,
+                precondition=precondition,
+            )
         return None
 
-    def criteria(self, node: yaml.Node, where: str) -> tuple[Criterion, ...] | None:
+    def precondition(
+        self, node: yaml.Node, where: str, criteria: tuple[Criterion, ...] | None
+    ) -> Any:
+        what = f"{where}: 'precondition'"
+        fields = self.mapping(node, what)
+        if fields is None:
+            return _INVALID
+        self.keys(fields, node, what, ("criterion", "otherwise"), ("criterion", "otherwise"))
+        letter = self.text(fields, "criterion", what)
+        otherwise = self.integer(fields, "otherwise", what)
+        if isinstance(letter, str) and criteria is not None:
+            letters = [c.letter for c in criteria]
+            if letter not in letters:
+                self.problem(
+                    fields["criterion"][1],
+                    f"{what} names criterion '{letter}', but this item has no criterion "
+                    f"'{letter}' (its letters are {_quote_list(letters) or 'none'})",
+                )
+                letter = _INVALID
+            elif len(letters) < 2:
+                self.problem(
+                    node,
+                    f"{what}: the item has no criteria besides its precondition '{letter}'; "
+                    "a precondition comes before other criteria",
+                )
+                letter = _INVALID
+        if (
+            isinstance(otherwise, int)
+            and self.level_values is not None
+            and otherwise not in self.level_values
+        ):
+            self.problem(
+                fields["otherwise"][1],
+                f"{what}: 'otherwise' is the score while the precondition is not met, and must "
+                f"be a level of the scale ({self.level_values[0]} to {self.level_values[-1]}), "
+                f"not {otherwise}",
+            )
+            otherwise = _INVALID
+        if isinstance(letter, str) and isinstance(otherwise, int) and criteria is not None:
+            return Precondition(letter, otherwise)
+        return _INVALID
+
+    def criteria(
+        self, node: yaml.Node, where: str, item_sources: tuple[str, ...] | None = ()
+    ) -> tuple[Criterion, ...] | None:
         entries = self.sequence(node, f"{where}: 'criteria'")
         if entries is None:
             return None
@@ -1251,12 +1476,34 @@ class _Reader:
                     letter_nodes[letter] = letter_node
                     label = f"criterion '{letter}'"
             cwhere = f"{where}: {label}"
-            self.keys(fields, entry, cwhere, _CRITERION_KEYS, ("letter", "text", "sources"))
+            self.keys(fields, entry, cwhere, _CRITERION_KEYS, ("letter", "text"))
             text = self.text(fields, "text", cwhere)
-            sources = self.criterion_sources(fields, where, label)
+            guidance = self.text(fields, "guidance", cwhere)
+            if "sources" in fields:
+                sources = self.criterion_sources(fields, where, label)
+            elif item_sources:
+                sources = item_sources
+            else:
+                sources = None
+                if item_sources is not None:
+                    self.problem(
+                        entry,
+                        f"{cwhere}: no evidence sources; give 'sources' here, or once for the "
+                        "whole item",
+                    )
             partial = None
             if "partial" in fields:
                 partial = self.partial(fields["partial"][1], cwhere)
+            parts = None
+            if "parts" in fields:
+                parts = self.parts(fields["parts"][1], cwhere)
+                if isinstance(parts, Parts) and isinstance(partial, Partial):
+                    self.problem(
+                        fields["partial"][0],
+                        f"{cwhere} has both 'parts' and 'partial'; a criterion that counts its "
+                        "parts is met or not met by the count -- remove one of the two",
+                    )
+                    partial = _INVALID
             all_sources = self.boolean(fields, "all_sources", cwhere, False)
             if all_sources is True and isinstance(partial, Partial):
                 self.problem(
@@ -1289,9 +1536,21 @@ class _Reader:
                 and isinstance(all_sources, bool)
                 and stricter is not _INVALID
                 and routine is not _INVALID
+                and guidance is not _INVALID
+                and parts is not _INVALID
             ):
                 criteria.append(
-                    Criterion(letter, text, sources, partial, all_sources, stricter, routine)
+                    Criterion(
+                        letter,
+                        text,
+                        sources,
+                        partial,
+                        all_sources,
+                        stricter,
+                        routine,
+                        guidance=guidance,
+                        parts=parts,
+                    )
                 )
             else:
                 ok = False
@@ -1301,7 +1560,9 @@ class _Reader:
     def criterion_sources(self, fields: _Fields, where: str, label: str) -> tuple[str, ...] | None:
         if "sources" not in fields:
             return None
-        node = fields["sources"][1]
+        return self.source_list(fields["sources"][1], where, label)
+
+    def source_list(self, node: yaml.Node, where: str, label: str) -> tuple[str, ...] | None:
         entries = self.sequence(node, f"{where}: {label}: 'sources'")
         if entries is None:
             return None
@@ -1336,6 +1597,66 @@ class _Reader:
                 continue
             codes.append(value)
         return tuple(codes) if ok else None
+
+    def parts(self, node: yaml.Node, where: str) -> Any:
+        what = f"{where}: 'parts'"
+        fields = self.mapping(node, what)
+        if fields is None:
+            return _INVALID
+        self.keys(fields, node, what, ("at_least", "parts"), ("at_least", "parts"))
+        at_least = self.integer(fields, "at_least", what)
+        if "parts" not in fields:
+            return _INVALID
+        entries = self.sequence(fields["parts"][1], f"{what}: 'parts'")
+        if entries is None:
+            return _INVALID
+        parts: list[Part] = []
+        seen: dict[str, int] = {}
+        ok = True
+        for position, entry in enumerate(entries, 1):
+            pwhere = f"{what}: part {position}"
+            pfields = self.mapping(entry, pwhere)
+            if pfields is None:
+                ok = False
+                continue
+            self.keys(pfields, entry, pwhere, ("label", "text"), ("label", "text"))
+            label = self.value(pfields["label"][1]) if "label" in pfields else None
+            if isinstance(label, int) and not isinstance(label, bool):
+                label = str(label)
+            text = self.text(pfields, "text", pwhere)
+            if "label" in pfields and not (isinstance(label, str) and _PART_LABEL_RE.match(label)):
+                self.problem(
+                    pfields["label"][1],
+                    f"{pwhere}: a part's label is 1 to 6 lowercase letters or digits, such as "
+                    f"i, ii, xii or 3, but it is {self.describe(pfields['label'][1])}",
+                )
+                ok = False
+                continue
+            if isinstance(label, str) and label in seen:
+                self.problem(
+                    pfields["label"][1],
+                    f"{what}: label '{label}' is used twice (first on line {seen[label]})",
+                )
+                ok = False
+                continue
+            if isinstance(label, str) and isinstance(text, str):
+                seen[label] = _line(pfields["label"][1])
+                parts.append(Part(label, text))
+            else:
+                ok = False
+        if ok and len(parts) < 2:
+            self.problem(fields["parts"][1], f"{what}: list at least two parts to count")
+            ok = False
+        if isinstance(at_least, int) and ok and not 1 <= at_least <= len(parts):
+            self.problem(
+                fields["at_least"][1],
+                f"{what}: 'at_least' must be between 1 and the {len(parts)} parts listed, "
+                f"but it is {at_least}",
+            )
+            at_least = _INVALID
+        if ok and isinstance(at_least, int):
+            return Parts(at_least, tuple(parts))
+        return _INVALID
 
     def partial(self, node: yaml.Node, where: str) -> Any:
         what = f"{where}: 'partial'"
@@ -1460,10 +1781,24 @@ class _Reader:
         if not isinstance(kind, str):
             return None
         if kind == "count":
-            self.keys(fields, node, what, ("kind", "thresholds"), ("kind", "thresholds"))
-            if "thresholds" not in fields:
+            self.keys(fields, node, what, ("kind", "thresholds", "counts", "requires"), ("kind",))
+            if ("thresholds" in fields) == ("counts" in fields):
+                self.problem(
+                    node,
+                    f"{what}: a 'count' rule needs either 'thresholds' (the least count for each "
+                    "score) or 'counts' (the counts each score covers), and not both",
+                )
                 return None
-            return self.count_rule(fields["thresholds"][1], where, criteria)
+            if "counts" in fields:
+                rule = self.counts_rule(fields["counts"][1], where, criteria)
+            else:
+                rule = self.count_rule(fields["thresholds"][1], where, criteria)
+            if "requires" not in fields:
+                return rule
+            requires = self.requires(fields["requires"][1], where, criteria, rule)
+            if rule is None or requires is None:
+                return None
+            return Rule("count", thresholds=rule.thresholds, counts=rule.counts, requires=requires)
         if kind == "anchors":
             self.keys(fields, node, what, ("kind", "anchors"), ("kind", "anchors"))
             if "anchors" not in fields:
@@ -1598,6 +1933,143 @@ class _Reader:
                     )
                     ok = False
         return Rule("count", thresholds=thresholds) if ok else None
+
+    def counts_rule(
+        self, node: yaml.Node, where: str, criteria: tuple[Criterion, ...] | None
+    ) -> Rule | None:
+        """``counts``: each score's counts as a published band prints them (``6``, ``"4-5"``);
+        every count the criteria can add up to must get exactly one score."""
+        what = f"{where}: 'counts'"
+        entries = self.level_keyed(node, what)
+        if entries is None:
+            return None
+        if not entries:
+            self.problem(node, f"{what} is empty; give the counts for each score")
+            return None
+        counts: dict[int, tuple[float, float]] = {}
+        nodes: dict[int, yaml.Node] = {}
+        ok = True
+        for score, key_node, value_node in entries:
+            value = self.value(value_node)
+            found = _parse_range(value) if value is not _INVALID else None
+            if found is None or found[0] < 0 or found[1] < found[0]:
+                if value is not _INVALID:
+                    self.problem(
+                        value_node,
+                        f"{what}: the counts for score {score} must be one count such as 6 or a "
+                        f'range such as "4-5" (lowest first), but they are '
+                        f"{self.describe(value_node)}",
+                    )
+                ok = False
+                continue
+            counts[score] = found
+            nodes[score] = key_node
+        if not ok:
+            return None
+        if criteria is not None and not criteria:
+            self.problem(
+                node,
+                f"{where}: a 'count' rule needs at least one criterion to count; add 'criteria' "
+                "or use an 'anchors' rule",
+            )
+            return None
+        ordered = sorted(counts)
+        for below, above in itertools.pairwise(ordered):
+            if counts[above][0] <= counts[below][1]:
+                self.problem(
+                    nodes[above],
+                    f"{where}: counts must rise with the score without overlapping, but score "
+                    f"{above} covers {_fmt_number(counts[above][0])} and score {below} already "
+                    f"covers up to {_fmt_number(counts[below][1])}",
+                )
+                ok = False
+        n = len(criteria) if criteria is not None else self.criteria_listed
+        if n is None or not ok:
+            return None
+        for score in ordered:
+            if counts[score][1] > n:
+                self.problem(
+                    nodes[score],
+                    f"{where}: score {score} covers {_fmt_number(counts[score][1])} criteria "
+                    f"met, but the item counts only {n} criteria",
+                )
+                ok = False
+        if criteria is None or not ok:
+            return None
+        possible = achievable_counts(criteria)
+        gaps = [c for c in possible if not any(low <= c <= high for low, high in counts.values())]
+        if gaps:
+            listed = " and ".join(_fmt_number(float(c)) for c in gaps)
+            word = "count" if len(gaps) == 1 else "counts"
+            self.problem(
+                node,
+                f"{where}: no score is given for {listed} criteria met; a published band may "
+                f"skip a count, but every count needs a score: add the {word} to the score "
+                f'they should get (for example 4: "4-5")',
+            )
+            return None
+        thresholds = {score: counts[score][0] for score in ordered}
+        # The lowest count that can occur is 0: the lowest score starts there.
+        thresholds[ordered[0]] = 0
+        for score in ordered:
+            if not any(counts[score][0] <= c <= counts[score][1] for c in possible):
+                self.problem(
+                    nodes[score],
+                    f"{where}: score {score} can never be given: no possible count of met "
+                    f"criteria is in its counts",
+                )
+                ok = False
+        return Rule("count", thresholds=thresholds, counts=counts) if ok else None
+
+    def requires(
+        self,
+        node: yaml.Node,
+        where: str,
+        criteria: tuple[Criterion, ...] | None,
+        rule: Rule | None,
+    ) -> dict[int, tuple[str, ...]] | None:
+        what = f"{where}: 'requires'"
+        entries = self.level_keyed(node, what)
+        if entries is None:
+            return None
+        letters = {c.letter for c in criteria} if criteria is not None else None
+        requires: dict[int, tuple[str, ...]] = {}
+        ok = True
+        for score, key_node, value_node in entries:
+            if rule is not None and score not in (rule.thresholds or {}):
+                self.problem(key_node, f"{what}: score {score} is not one of the rule's scores")
+                ok = False
+                continue
+            if rule is not None and score == min(rule.thresholds or {0: 0}):
+                self.problem(
+                    key_node,
+                    f"{what}: the lowest score ({score}) cannot need a criterion; every item "
+                    "must be able to get it",
+                )
+                ok = False
+                continue
+            named = self.sequence(value_node, f"{what}: score {score}")
+            if named is None:
+                ok = False
+                continue
+            found: list[str] = []
+            for entry in named:
+                value = self.value(entry) if isinstance(entry, yaml.ScalarNode) else _INVALID
+                if letters is not None and value not in letters:
+                    self.problem(
+                        entry,
+                        f"{what}: score {score} needs criterion '{getattr(entry, 'value', '?')}'"
+                        f", but the item's counted criteria are {_quote_list(sorted(letters))}",
+                    )
+                    ok = False
+                    continue
+                if isinstance(value, str) and value not in found:
+                    found.append(value)
+            if not found and ok:
+                self.problem(value_node, f"{what}: score {score} names no criterion")
+                ok = False
+            requires[score] = tuple(found)
+        return requires if ok else None
 
     def anchor_rule(self, node: yaml.Node, where: str) -> Rule | None:
         what = f"{where}: 'anchors'"
@@ -1807,16 +2279,30 @@ def _layout(data: dict[str, Any]) -> dict[str, Any]:
         items = []
         for item in section["items"]:
             item = dict(item)
+            if "sources" in item:
+                item["sources"] = _FlowList(item["sources"])
+            if "precondition" in item:
+                item["precondition"] = _FlowMap(item["precondition"])
             if "criteria" in item:
                 criteria = []
                 for criterion in item["criteria"]:
                     criterion = dict(criterion)
-                    criterion["sources"] = _FlowList(criterion["sources"])
+                    if "sources" in criterion:
+                        criterion["sources"] = _FlowList(criterion["sources"])
+                    if "parts" in criterion:
+                        parts = dict(criterion["parts"])
+                        parts["parts"] = [_FlowMap(part) for part in parts["parts"]]
+                        criterion["parts"] = parts
                     criteria.append(criterion)
                 item["criteria"] = criteria
             rule = dict(item["rule"])
-            if "thresholds" in rule:
-                rule["thresholds"] = _FlowMap(rule["thresholds"])
+            for key in ("thresholds", "counts"):
+                if key in rule:
+                    rule[key] = _FlowMap(rule[key])
+            if "requires" in rule:
+                rule["requires"] = _FlowMap(
+                    {score: _FlowList(letters) for score, letters in rule["requires"].items()}
+                )
             item["rule"] = rule
             items.append(item)
         section["items"] = items

@@ -53,11 +53,13 @@ class CriterionDecision:
     """A reviewer's (or the panel's) decision on one criterion.
 
     ``status`` is ``"met"``, ``"partial"``, ``"not_met"`` or ``None`` (not yet decided);
-    ``sources`` are the evidence source codes recorded as supporting the criterion.
+    ``sources`` are the evidence source codes recorded as supporting the criterion;
+    ``parts`` the labels of the parts recorded as met, for a criterion that counts parts.
     """
 
     status: str | None
     sources: frozenset[str] = field(default_factory=frozenset)
+    parts: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:
@@ -67,6 +69,8 @@ class CriterionDecision:
         if not isinstance(self.sources, frozenset):
             # Callers naturally pass lists or sets; the dataclass stays hashable either way.
             object.__setattr__(self, "sources", frozenset(self.sources))
+        if not isinstance(self.parts, frozenset):
+            object.__setattr__(self, "parts", frozenset(self.parts))
 
 
 @dataclass(frozen=True)
@@ -195,9 +199,15 @@ def effective_statuses(
         status = decision.status if decision is not None else None
         if status is None:
             statuses[criterion.letter] = UNDECIDED
-        elif criterion.all_sources:
-            supported = decision is not None and set(criterion.sources) <= decision.sources
-            statuses[criterion.letter] = MET if status == MET and supported else NOT_MET
+        elif criterion.all_sources and not (
+            decision is not None and set(criterion.sources) <= decision.sources
+        ):
+            statuses[criterion.letter] = NOT_MET
+        elif criterion.parts is not None and status == MET:
+            ticked = len(set(criterion.parts.labels) & decision.parts) if decision else 0
+            statuses[criterion.letter] = MET if ticked >= criterion.parts.at_least else NOT_MET
+        elif criterion.parts is not None or criterion.all_sources:
+            statuses[criterion.letter] = MET if status == MET else NOT_MET
         elif status == PARTIAL and criterion.partial is None:
             statuses[criterion.letter] = NOT_MET
         else:
@@ -221,7 +231,7 @@ def effective_statuses(
 
 def _count(item: Item, statuses: Mapping[str, str]) -> float:
     total = 0.0
-    for criterion in item.criteria:
+    for criterion in item.counted:
         status = statuses[criterion.letter]
         if status == MET:
             total += 1.0
@@ -248,6 +258,9 @@ def score_item(
     partial = tuple(letter for letter, s in statuses.items() if s == PARTIAL)
     undecided = tuple(letter for letter, s in statuses.items() if s == UNDECIDED)
     rule = item.rule
+    gate = item.precondition
+    if gate is not None and rule.kind == "count" and statuses[gate.criterion] != MET:
+        return _gated(item, statuses, count, met, partial, undecided)
     score: int | None
     if rule.kind == "anchors":
         anchors = rule.anchors or {}
@@ -276,14 +289,56 @@ def score_item(
                 "item can be scored."
             )
         else:
-            score = rule.score_for_count(count)
+            score = rule.score_for_count(count, met)
             raise_to = _count_raise(item, thresholds, statuses, count, score)
             next_step = raise_to.text if raise_to else None
     return ItemScore(
         item_number=item.number,
         score=score,
         count=count,
-        max_count=len(item.criteria),
+        max_count=len(item.counted),
+        met=met,
+        partial=partial,
+        undecided=undecided,
+        statuses=statuses,
+        next_step=next_step,
+        raise_to=raise_to,
+    )
+
+
+def _gated(item, statuses, count, met, partial, undecided) -> ItemScore:
+    """An item whose precondition is undecided or not met: the other criteria wait."""
+    assert item.precondition is not None
+    letter, otherwise = item.precondition.criterion, item.precondition.otherwise
+    score: int | None
+    raise_to = None
+    if statuses[letter] == UNDECIDED:
+        score = None
+        next_step = (
+            f"Criterion {letter} is the precondition: decide it first; while it is not met, "
+            f"this item scores {otherwise}."
+        )
+    else:
+        score = otherwise
+        higher = sorted(level for level in (item.rule.thresholds or {}) if level > otherwise)
+        text = (
+            f"Criterion {letter} is the precondition: until it is met, the other criteria do "
+            f"not count and this item scores {otherwise}."
+        )
+        if higher:
+            raise_to = NextStep(
+                from_score=otherwise,
+                to_score=higher[0],
+                new_criteria=1,
+                candidates=(letter,),
+                text=text,
+            )
+        next_step = text
+    return ItemScore(
+        item_number=item.number,
+        score=score,
+        count=count,
+        max_count=len(item.counted),
         met=met,
         partial=partial,
         undecided=undecided,
@@ -305,6 +360,15 @@ def _anchor_raise(anchors: Mapping[int, str], score: int | None) -> NextStep | N
     )
 
 
+def _credit_now(criterion: Criterion, status: str) -> float:
+    """What a criterion adds to the count now."""
+    if status == MET:
+        return 1.0
+    if status == PARTIAL and criterion.partial is not None:
+        return criterion.partial.credit
+    return 0.0
+
+
 def _count_raise(
     item: Item,
     thresholds: Mapping[int, float],
@@ -318,6 +382,23 @@ def _count_raise(
     target = higher[0]
     needed = _round(thresholds[target] - count)
     raise_text = f"would raise this item from {score} to {target}."
+    missing = [letter for letter in item.rule.required_for(target) if statuses.get(letter) != MET]
+    if missing:
+        # A score that needs named criteria: those come first, and may be all it takes.
+        gain = sum(1.0 - _credit_now(item.criterion(x), statuses[x]) for x in missing)
+        extra = max(math.ceil(_round(needed - gain) - 1e-9), 0)
+        text = f"Meeting {_criteria_word(missing, capital=False)} (needed for {target})"
+        if extra:
+            noun = "criterion" if extra == 1 else "criteria"
+            text += f" and {_count_word(extra, False)} more {noun}"
+        text += f" {raise_text}"
+        return NextStep(
+            from_score=score,
+            to_score=target,
+            new_criteria=len(missing) + extra,
+            candidates=tuple(missing),
+            text=text,
+        )
 
     def step(new: int, upgrades: Sequence[str], text: str) -> NextStep:
         return NextStep(
@@ -452,8 +533,8 @@ def _figure(value: float, unit: str) -> str:
 
 def _count_lines(item: Item) -> list[str]:
     thresholds = item.rule.thresholds or {}
-    n = len(item.criteria)
-    counts = achievable_counts(item.criteria)
+    n = len(item.counted)
+    counts = achievable_counts(item.counted)
     ordered = sorted(thresholds, reverse=True)
     lines: list[str] = []
     for position, score in enumerate(ordered):
@@ -501,6 +582,17 @@ def describe_rule(item: Item) -> list[str]:
         if skipped:
             scores = " or ".join(str(level) for level in skipped)
             lines.append(f"This item never scores {scores}.")
+        for level in sorted(rule.requires or {}, reverse=True):
+            named = _criteria_word(rule.required_for(level), capital=False)
+            lines.append(f"Score {level} also needs {named} met.")
+    if item.precondition is not None and rule.kind == "count":
+        gate = item.precondition
+        lines.insert(
+            0,
+            f"Criterion {gate.criterion} is a precondition: while it is not met the item "
+            f"scores {gate.otherwise}, whatever the others. Once it is met, the other "
+            "criteria are counted:",
+        )
     lines.extend(_criterion_notes(item.criteria))
     return lines
 
@@ -535,6 +627,12 @@ def _criterion_notes(criteria: Iterable[Criterion]) -> list[str]:
             notes.append(
                 f"Criterion {c.letter} is a stricter form of criterion {c.stricter_than}: "
                 f"when {c.letter} is met, {c.stricter_than} counts as met too."
+            )
+    for c in criteria:
+        if c.parts is not None:
+            notes.append(
+                f"Criterion {c.letter} is met when at least {c.parts.at_least} of its "
+                f"{len(c.parts.parts)} parts are."
             )
     for c in criteria:
         if c.routine_data is not None:

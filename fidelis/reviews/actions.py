@@ -185,8 +185,19 @@ def advance(*, review: Review, by) -> Review:
 
 def decisions_of(rows) -> dict[str, CriterionDecision]:
     return {
-        row.criterion.letter: CriterionDecision(row.status or None, frozenset(row.sources or []))
+        row.criterion.letter: CriterionDecision(
+            row.status or None, frozenset(row.sources or []), frozenset(row.parts or [])
+        )
         for row in rows
+    }
+
+
+def normalised(decisions: dict | None) -> dict[str, tuple[str, list, list]]:
+    """Decisions as (status, sources, parts) by letter; callers deciding no criterion that
+    counts parts may leave the parts out."""
+    return {
+        letter: (value[0], list(value[1]), list(value[2]) if len(value) > 2 else [])
+        for letter, value in (decisions or {}).items()
     }
 
 
@@ -196,9 +207,13 @@ def check_input(*, review: Review, item: Item, decisions: dict, anchor_level: in
     definition = item.definition
     letters = {c.letter for c in definition.criteria}
     known_sources = set(review.scale.definition.source_codes)
-    for letter, (status, sources) in decisions.items():
+    for letter, (status, sources, parts) in decisions.items():
         if letter not in letters:
             raise ReviewError(f"Item {item.number} has no criterion '{letter}'.")
+        labels = definition.criterion(letter).parts
+        unknown_parts = set(parts) - set(labels.labels if labels else ())
+        if unknown_parts:
+            raise ReviewError(f"Criterion {letter} has no part {', '.join(sorted(unknown_parts))}.")
         if status and status not in ("met", "partial", "not_met"):
             raise ReviewError(f"'{status}' is not a decision: choose met, partly met or not met.")
         if status == "partial" and definition.criterion(letter).partial is None:
@@ -236,8 +251,8 @@ def record_rating(
     notes: str | None = None,
 ) -> Rating:
     """Save part or all of a reviewer's rating of one item. `decisions` maps criterion
-    letter -> (status or "", list of source codes). Only what is given changes, so two
-    browser tabs saving different criteria do not undo each other."""
+    letter -> (status or "", list of source codes[, list of part labels ticked]). Only what
+    is given changes, so two browser tabs saving different criteria do not undo each other."""
     # Lock the review, then the reviewer's place: a submit in another tab either happens
     # before this save (which is then refused) or waits for it.
     review = Review.objects.select_for_update().get(pk=panel_member.review_id)
@@ -246,15 +261,20 @@ def record_rating(
         raise ReviewError("Ratings can be changed only while the review is at the rating stage.")
     if panel_member.has_submitted:
         raise ReviewError("You have submitted your ratings; they can no longer change.")
-    check_input(review=review, item=item, decisions=decisions or {}, anchor_level=anchor_level)
+    decisions = normalised(decisions)
+    check_input(review=review, item=item, decisions=decisions, anchor_level=anchor_level)
     check_text(notes=notes, limits=TEXT_LIMITS)
     rating = _rating_for(panel_member, item)
     criteria = {c.letter: c for c in item.criteria.all()}
-    for letter, (status, sources) in (decisions or {}).items():
+    for letter, (status, sources, parts) in decisions.items():
         CriterionRating.objects.update_or_create(
             rating=rating,
             criterion=criteria[letter],
-            defaults={"status": status or "", "sources": sorted(set(sources))},
+            defaults={
+                "status": status or "",
+                "sources": sorted(set(sources)),
+                "parts": sorted(set(parts)) or None,
+            },
         )
     fields = ["score", "updated_at"]
     if anchor_level is not None:
@@ -301,7 +321,8 @@ def submit_ratings(*, panel_member: PanelMember) -> PanelMember:
 
 def _open_consensus(review: Review) -> None:
     """Start consensus from the independent ratings: where every reviewer made the same
-    decision on a criterion, it is filled in; everything else is left for the panel."""
+    decision on a criterion, it is filled in (with the sources and parts any of them
+    recorded); everything else is left for the panel."""
     items = list(review.scale.items.prefetch_related("criteria"))
     ratings = (
         Rating.objects.filter(panel_member__review=review)
@@ -322,17 +343,30 @@ def _open_consensus(review: Review) -> None:
         )
         consensus_rows.append(consensus)
         for criterion in item.criteria.all():
-            decisions = {
-                (row.status, tuple(row.sources))
+            rows = [
+                row
                 for r in item_ratings
                 for row in r.criteria.all()
                 if row.criterion_id == criterion.pk
-            }
-            status, sources = decisions.pop() if len(decisions) == 1 else ("", ())
+            ]
+            # Where every reviewer made the same decision it is filled in, with the evidence
+            # any of them recorded; the panel confirms it rather than choosing it again.
+            statuses = {row.status for row in rows}
+            status, sources, parts = "", set(), set()
+            if len(statuses) == 1 and "" not in statuses:
+                status = statuses.pop()
+                for row in rows:
+                    sources.update(row.sources or ())
+                    parts.update(row.parts or ())
             criterion_rows.append(
                 (
                     consensus,
-                    ConsensusCriterion(criterion=criterion, status=status, sources=list(sources)),
+                    ConsensusCriterion(
+                        criterion=criterion,
+                        status=status,
+                        sources=sorted(sources),
+                        parts=sorted(parts) or None,
+                    ),
                 )
             )
     ConsensusItem.objects.bulk_create(consensus_rows)
@@ -381,15 +415,17 @@ def save_consensus(
         raise StaleConsensus(current)
     item = current.item
     definition = item.definition
+    decisions = normalised(decisions)
     check_input(review=review, item=item, decisions=decisions, anchor_level=anchor_level)
     check_text(rationale=rationale, reason=amendment_reason, limits=TEXT_LIMITS)
     before_score, before_rationale = current.score, current.rationale
     rows = {row.criterion.letter: row for row in current.criteria.select_related("criterion")}
-    before_decisions = {k: (r.status, list(r.sources)) for k, r in rows.items()}
-    for letter, (status, sources) in decisions.items():
+    before_decisions = {k: (r.status, list(r.sources), r.parts) for k, r in rows.items()}
+    for letter, (status, sources, parts) in decisions.items():
         rows[letter].status = status or ""
         rows[letter].sources = sorted(set(sources))
-    ConsensusCriterion.objects.bulk_update(rows.values(), ["status", "sources"])
+        rows[letter].parts = sorted(set(parts)) or None
+    ConsensusCriterion.objects.bulk_update(rows.values(), ["status", "sources", "parts"])
     if definition.rule.kind == "anchors":
         current.anchor_level = anchor_level or None
     current.rationale = rationale
@@ -415,7 +451,7 @@ def save_consensus(
         ]
     )
     if amendment_reason is not None:
-        after_decisions = {k: (r.status, list(r.sources)) for k, r in rows.items()}
+        after_decisions = {k: (r.status, list(r.sources), r.parts) for k, r in rows.items()}
         changed = [k for k in rows if before_decisions[k] != after_decisions[k]]
         parts = []
         if before_score != current.score:

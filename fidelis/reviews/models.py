@@ -276,6 +276,9 @@ class CriterionRating(models.Model):
     criterion = models.ForeignKey("scales.Criterion", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     sources = models.JSONField(default=list, blank=True)
+    parts = models.JSONField(
+        null=True, blank=True, help_text="For a criterion counting parts: the parts ticked."
+    )
 
     history = HistoricalRecords()
 
@@ -356,6 +359,9 @@ class ConsensusCriterion(models.Model):
     criterion = models.ForeignKey("scales.Criterion", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     sources = models.JSONField(default=list, blank=True)
+    parts = models.JSONField(
+        null=True, blank=True, help_text="For a criterion counting parts: the parts ticked."
+    )
 
     class Meta:
         constraints = [

@@ -325,7 +325,9 @@ def build_report(review) -> Report:
             row = consensus.get(item.number)
             rows = list(row.criteria.all()) if row is not None else []
             decisions = {
-                r.criterion.letter: CriterionDecision(r.status or None, frozenset(r.sources or []))
+                r.criterion.letter: CriterionDecision(
+                    r.status or None, frozenset(r.sources or []), frozenset(r.parts or [])
+                )
                 for r in rows
             }
             recorded = {letter: d.status for letter, d in decisions.items()}

@@ -83,15 +83,16 @@ def criterion_decisions(
     if numbers is not None:
         found = found.filter(consensus__item__number__in=set(numbers))
     result: dict[int, dict[int, dict[str, CriterionDecision]]] = {}
-    for review_id, number, letter, status, sources in found.values_list(
+    for review_id, number, letter, status, sources, parts in found.values_list(
         "consensus__review_id",
         "consensus__item__number",
         "criterion__letter",
         "status",
         "sources",
+        "parts",
     ):
         result.setdefault(review_id, {}).setdefault(number, {})[letter] = CriterionDecision(
-            status or None, frozenset(sources or [])
+            status or None, frozenset(sources or []), frozenset(parts or [])
         )
     return result
 

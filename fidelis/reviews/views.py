@@ -324,7 +324,7 @@ def _criteria_rows(item, decisions_by_letter, review, routine_values):
     rows = []
     for criterion in item.criteria.all():
         criterion_def = definition.criterion(criterion.letter)
-        status, chosen = decisions_by_letter.get(criterion.letter, ("", []))
+        status, chosen, ticked = decisions_by_letter.get(criterion.letter, ("", [], []))
         suggestion = None
         if criterion_def.routine_data is not None and criterion.pk in routine_values:
             value = routine_values[criterion.pk]
@@ -345,9 +345,40 @@ def _criteria_rows(item, decisions_by_letter, review, routine_values):
                     (code, sources[code], code in chosen) for code in criterion_def.sources
                 ],
                 "suggestion": suggestion,
+                "parts": [
+                    (part.label, part.text, part.label in ticked)
+                    for part in (criterion_def.parts.parts if criterion_def.parts else ())
+                ],
+                "precondition": (
+                    definition.precondition
+                    if definition.precondition is not None
+                    and definition.precondition.criterion == criterion.letter
+                    else None
+                ),
+                "warning": counts_as_not_met(criterion_def, status, chosen, ticked),
             }
         )
     return rows
+
+
+def counts_as_not_met(criterion, status, sources, parts) -> str | None:
+    """Why a criterion chosen as met will count as not met, or None. The page's script
+    (fidelis.js) says the same as choices change."""
+    if status != "met":
+        return None
+    if criterion.all_sources and not set(criterion.sources) <= set(sources):
+        return (
+            "Counts as not met: every source must support it. Tick each source that does, "
+            "or choose Not met."
+        )
+    if criterion.parts is not None:
+        ticked = len(set(criterion.parts.labels) & set(parts))
+        if ticked < criterion.parts.at_least:
+            return (
+                f"Counts as not met: {ticked} of the parts ticked, "
+                f"{criterion.parts.at_least} needed."
+            )
+    return None
 
 
 def _posted_decisions(request, item):
@@ -358,6 +389,7 @@ def _posted_decisions(request, item):
             decisions[letter] = (
                 request.POST.get(f"{letter}-status", ""),
                 request.POST.getlist(f"{letter}-sources"),
+                request.POST.getlist(f"{letter}-parts"),
             )
     return decisions
 
@@ -373,8 +405,8 @@ def _preview_score(definition, decisions: dict, level):
     return score_item(
         definition,
         {
-            letter: CriterionDecision(status or None, frozenset(sources))
-            for letter, (status, sources) in decisions.items()
+            letter: CriterionDecision(status or None, frozenset(sources), frozenset(parts))
+            for letter, (status, sources, parts) in decisions.items()
             if letter in letters and status in ("", "met", "partial", "not_met")
         },
     )
@@ -469,7 +501,7 @@ def rate_item(request, pk, number):
         level, notes = _posted_level(request), request.POST.get("notes", "")
     else:
         decisions = {
-            row.criterion.letter: (row.status, row.sources)
+            row.criterion.letter: (row.status, row.sources, row.parts or [])
             for row in (rating.criteria.select_related("criterion") if rating else [])
         }
         level, notes = (rating.anchor_level, rating.notes) if rating else (None, "")
@@ -625,6 +657,13 @@ def consensus_item(request, pk, number):
             raise PermissionDenied("Consensus can no longer change here.")
         decisions = _posted_decisions(request, item)
         level = _posted_level(request)
+        if _is_htmx(request) and request.POST.get("preview"):
+            # The agreed score as the decisions on screen stand: shown live, saved later.
+            return render(
+                request,
+                "reviews/_consensus_score.jinja",
+                {"current": _preview_score(item.definition, decisions, level)},
+            )
         rationale = request.POST.get("rationale", "")
         reason = request.POST.get("reason", "")
         agreed = request.POST.get("agreed") == "on"
@@ -678,7 +717,7 @@ def consensus_item(request, pk, number):
         form_agreed = agreed
     else:
         form_decisions = {
-            row.criterion.letter: (row.status, row.sources)
+            row.criterion.letter: (row.status, row.sources, row.parts or [])
             for row in consensus.criteria.select_related("criterion")
         }
         form_level, form_rationale = consensus.anchor_level, consensus.rationale

@@ -37,3 +37,111 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// Criterion decisions (independent rating and consensus). A criterion chosen as met that
+// will count as not met says so at once: one that needs every source with a source
+// unticked, or one that counts parts with too few ticked. The server says the same when
+// the page is drawn (reviews/views.py, counts_as_not_met).
+function criterionWarning(group) {
+  const chosen = group.querySelector('input[type="radio"]:checked');
+  if (!chosen || chosen.value !== "met") return "";
+  if (group.hasAttribute("data-all-sources")) {
+    const unticked = group.querySelectorAll("input[data-fidelis-source]:not(:checked)");
+    if (unticked.length) {
+      return "Counts as not met: every source must support it. Tick each source that does, or choose Not met.";
+    }
+  }
+  if (group.dataset.atLeast) {
+    const ticked = group.querySelectorAll("input[data-fidelis-part]:checked").length;
+    const needed = Number(group.dataset.atLeast);
+    if (ticked < needed) return `Counts as not met: ${ticked} of the parts ticked, ${needed} needed.`;
+  }
+  return "";
+}
+
+function refreshCriterion(group) {
+  const warning = group.querySelector("[data-fidelis-warning]");
+  if (warning) {
+    const text = criterionWarning(group);
+    warning.textContent = text;
+    warning.hidden = !text;
+  }
+  const count = group.querySelector("[data-fidelis-part-count]");
+  if (count) {
+    const parts = group.querySelectorAll("input[data-fidelis-part]");
+    const ticked = group.querySelectorAll("input[data-fidelis-part]:checked").length;
+    count.textContent = `${ticked} of ${parts.length} parts ticked; ${group.dataset.atLeast} needed.`;
+  }
+}
+
+document.addEventListener("change", (event) => {
+  const group = event.target.closest && event.target.closest("[data-fidelis-criterion]");
+  if (!group) return;
+  // Ticking parts decides a criterion that counts them: met once enough are ticked.
+  if (event.target.matches("input[data-fidelis-part]")) {
+    const ticked = group.querySelectorAll("input[data-fidelis-part]:checked").length;
+    const value = ticked >= Number(group.dataset.atLeast) ? "met" : "not_met";
+    const radio = group.querySelector(`input[type="radio"][value="${value}"]`);
+    if (radio && !radio.disabled) radio.checked = true;
+  }
+  refreshCriterion(group);
+});
+
+// The keyboard path through an item: M, P or N decides the criterion whose choices have
+// focus and moves to the next criterion; A (for a criterion needing every source) chooses
+// met and ticks every source; after the last criterion the "Next item" button has focus,
+// so Enter moves on. One key per decision, one to move on.
+const DECISION_KEYS = { m: "met", p: "partial", n: "not_met" };
+
+function focusCriterion(group) {
+  const radio = group.querySelector('input[type="radio"]:checked') || group.querySelector('input[type="radio"]');
+  if (radio) radio.focus();
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  if (!target.matches || !target.matches('[data-fidelis-criterion] input[type="radio"]')) return;
+  const group = target.closest("[data-fidelis-criterion]");
+  const key = event.key.toLowerCase();
+  const value = key === "a" ? "met" : DECISION_KEYS[key];
+  if (!value) return;
+  const radio = group.querySelector(`input[type="radio"][value="${value}"]`);
+  if (!radio || radio.disabled) return;
+  event.preventDefault();
+  if (key === "a") {
+    if (!group.hasAttribute("data-all-sources")) return;
+    group.querySelectorAll("input[data-fidelis-source]").forEach((box) => {
+      box.checked = true;
+    });
+  }
+  radio.checked = true;
+  radio.dispatchEvent(new Event("change", { bubbles: true }));
+  const groups = Array.from(document.querySelectorAll("[data-fidelis-criterion]"));
+  const following = groups[groups.indexOf(group) + 1];
+  if (following) {
+    focusCriterion(following);
+  } else {
+    const next = document.querySelector("[data-fidelis-next]");
+    if (next) next.focus();
+  }
+});
+
+// A rating page opens on the first criterion not yet decided, ready for the keys above.
+function focusFirstOpen() {
+  const criteria = document.querySelector("[data-fidelis-criteria][data-fidelis-autofocus]");
+  if (!criteria) return;
+  const groups = Array.from(criteria.querySelectorAll("[data-fidelis-criterion]"));
+  const open = groups.find((group) => !group.querySelector('input[type="radio"]:checked'));
+  if (open) {
+    focusCriterion(open);
+  } else {
+    const next = document.querySelector("[data-fidelis-next]");
+    if (next) next.focus();
+  }
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", focusFirstOpen);
+} else {
+  focusFirstOpen();
+}

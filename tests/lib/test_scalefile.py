@@ -398,7 +398,7 @@ def test_it_rejects_an_unknown_rule_kind_and_keys_of_the_other_kind():
     text = VALID.replace("kind: anchors", "kind: count")
     problems = problems_of(text)
     assert any("unknown key 'anchors'" in p for p in problems)
-    assert any("'thresholds' is missing" in p for p in problems)
+    assert any("needs either 'thresholds'" in p for p in problems)
 
 
 @pytest.mark.parametrize(
@@ -523,7 +523,8 @@ def test_the_reference_documents_every_key():
         *scalefile._CRITERION_KEYS,
         *scalefile._ROUTINE_KEYS,
         *("value", "label", "key", "min", "min_inclusive", "code", "name", "credit", "kind"),
-        *("thresholds", "anchors", "from_version"),
+        *("thresholds", "counts", "requires", "anchors", "from_version"),
+        *("at_least", "otherwise", "criterion"),
         *scalefile.UNITS,
     }
     missing = sorted(key for key in keys if f"`{key}`" not in docs)
