@@ -54,7 +54,12 @@ MIN_COMPARISON = 3
 
 
 def _check_programme(
-    *, length_months: int, description: str, name: str, benchmark_min_teams: int = 5
+    *,
+    length_months: int,
+    description: str,
+    name: str,
+    benchmark_min_teams: int = 5,
+    report_priorities: int = 5,
 ) -> None:
     check_text(name=name, description=description, limits=TEXT_LIMITS)
     if not 1 <= length_months <= MAX_LENGTH_MONTHS:
@@ -65,6 +70,8 @@ def _check_programme(
             f"Enter {MIN_COMPARISON} or more: a comparison of fewer teams could reveal one "
             "team's results.",
         )
+    if not 1 <= report_priorities <= 5:
+        _refuse("report_priorities", "Enter from 1 to 5: a report names at most 5 priorities.")
 
 
 def _scale_is_used(programme: Programme) -> bool:
@@ -85,12 +92,14 @@ def create_programme(
     named_benchmarking: bool = False,
     description: str = "",
     benchmark_min_teams: int = 5,
+    report_priorities: int = 5,
 ) -> Programme:
     _check_programme(
         length_months=length_months,
         description=description,
         name=name,
         benchmark_min_teams=benchmark_min_teams,
+        report_priorities=report_priorities,
     )
     if slugify(slug) != slug or not slug:
         _refuse("slug", "Use lowercase letters, numbers and hyphens only.")
@@ -105,6 +114,7 @@ def create_programme(
         named_benchmarking=named_benchmarking,
         description=description,
         benchmark_min_teams=benchmark_min_teams,
+        report_priorities=report_priorities,
     )
     programme.create_default_timepoints()
     if lead is not None:
@@ -123,6 +133,7 @@ def update_programme(
     named_benchmarking: bool,
     description: str,
     benchmark_min_teams: int = 5,
+    report_priorities: int = 5,
 ) -> Programme:
     """Change a programme's details. Its scale is fixed once a review has used it: results
     must stay comparable."""
@@ -132,6 +143,7 @@ def update_programme(
         description=description,
         name=name,
         benchmark_min_teams=benchmark_min_teams,
+        report_priorities=report_priorities,
     )
     if scale != programme.scale and _scale_is_used(programme):
         _refuse(
@@ -146,9 +158,11 @@ def update_programme(
     programme.named_benchmarking = named_benchmarking
     programme.description = description
     programme.benchmark_min_teams = benchmark_min_teams
+    programme.report_priorities = report_priorities
     programme.save(
         update_fields=[
             "benchmark_min_teams",
+            "report_priorities",
             "name",
             "start_date",
             "length_months",

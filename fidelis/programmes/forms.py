@@ -27,6 +27,7 @@ class ProgrammeForm(ModelForm):
             "scale",
             "named_benchmarking",
             "benchmark_min_teams",
+            "report_priorities",
         ]
         widgets = {"start_date": DateInput()}
         labels = {
@@ -45,12 +46,26 @@ class ProgrammeForm(ModelForm):
             )
         self.fields["benchmark_min_teams"].required = False
         self.fields["benchmark_min_teams"].widget.attrs["inputmode"] = "numeric"
+        self.fields["report_priorities"].required = False
+        self.fields["report_priorities"].widget.attrs["inputmode"] = "numeric"
+        self.fields["report_priorities"].error_messages.update(
+            {
+                "min_value": "A report names at least 1 priority.",
+                "max_value": "A report names at most 5 priorities.",
+                "invalid": "Enter a whole number from 1 to 5.",
+            }
+        )
         self.fields["scale"].queryset = scales_visible_to(user)
         self.fields["scale"].empty_label = "Choose a scale"
 
     def clean_benchmark_min_teams(self):
         # Left empty, the setting keeps its default.
         value = self.cleaned_data.get("benchmark_min_teams")
+        return 5 if value is None else value
+
+    def clean_report_priorities(self):
+        # Left empty, the setting keeps its default.
+        value = self.cleaned_data.get("report_priorities")
         return 5 if value is None else value
 
 

@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -58,6 +59,12 @@ class Programme(models.Model):
         default=5,
         help_text="A comparison built from fewer teams than this is not shown, so no team's "
         "results can be worked out from it. At least 3.",
+    )
+    report_priorities = models.PositiveSmallIntegerField(
+        "priorities in a report",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="How many priority items a feedback report names, from 1 to 5.",
     )
     scale = models.ForeignKey(
         "scales.FidelityScale",

@@ -82,7 +82,7 @@ def can_view_review(user, review: Review) -> bool:
         return True
     if _on_panel(user, review):
         return True
-    if programme_access.scopes(user).roles_in_team(review.team_id) & CLOSE_TO_THE_TEAM:
+    if is_close_to_the_team(user, review):
         return True
     return review.is_finalised and programme_access.can_view_team(user, review.team)
 
@@ -101,9 +101,24 @@ def can_change_panel(user, review: Review) -> bool:
     return programme_access.is_lead(user, review.team.organisation.programme)
 
 
+def is_close_to_the_team(user, review: Review) -> bool:
+    """The team's own manager or facilitator."""
+    if not user.is_authenticated:
+        return False
+    return bool(programme_access.scopes(user).roles_in_team(review.team_id) & CLOSE_TO_THE_TEAM)
+
+
 def can_prepare(user, review: Review) -> bool:
-    """Add to the preparation list, tick it off, enter routine data: until finalising."""
-    return can_manage_review(user, review) and not review.is_finalised
+    """Add to the preparation list, tick it off, enter routine data, choose the team's
+    focus: the lead and the panel until finalising; the team's manager and facilitator
+    before the visit (until rating opens), since the preparation is the team's own."""
+    if review.is_finalised:
+        return False
+    if can_manage_review(user, review):
+        return True
+    return review.status in (Status.PLANNED, Status.PREPARATION) and is_close_to_the_team(
+        user, review
+    )
 
 
 def can_see_preparation(user, review: Review) -> bool:
@@ -211,16 +226,24 @@ def review_for_panel_change(user, review_id: int) -> Review:
 
 
 def review_for_preparation(user, review_id: int, *, changing: bool = True) -> Review:
-    """The review whose preparation (checklist, routine data) the user manages; a change
-    to a finalised review's preparation is refused."""
-    review = review_for_management(user, review_id)
-    if changing and not can_prepare(user, review):
-        raise PermissionDenied("This review is finalised.")
+    """The review whose preparation (checklist, routine data, the team's focus) the user
+    takes part in; a change is refused once the user's part is over."""
+    review = review_for_view(user, review_id)
+    if not (can_manage_review(user, review) or is_close_to_the_team(user, review)):
+        raise PermissionDenied(
+            "Only the programme lead, the panel and the team's manager and facilitator "
+            "prepare a review."
+        )
+    # The team's part ends when rating opens; the lead and the panel may still look.
+    if (changing or not can_manage_review(user, review)) and not can_prepare(user, review):
+        if review.is_finalised:
+            raise PermissionDenied("This review is finalised.")
+        raise PermissionDenied("Rating has started: the panel keeps the preparation from here.")
     return review
 
 
 def preparation_item_for_edit(user, review_id: int, item_id: int):
-    review = review_for_management(user, review_id)
+    review = review_for_preparation(user, review_id)
     item = review.preparation.filter(pk=item_id).first()
     if item is None:
         raise Http404("No such preparation item")

@@ -52,6 +52,10 @@ TEXT_LIMITS = {
 }
 
 
+#: How many items a team may choose as its own focus for a review.
+FOCUS_LIMIT = 5
+
+
 class ReviewError(ValueError):
     """An action that the review's current state does not allow; the message says why."""
 
@@ -134,7 +138,7 @@ def change_plan(*, review: Review, visit_date, panel) -> Review:
 
 
 @transaction.atomic
-def add_preparation_item(*, review: Review, kind: str, label: str, time=None):
+def add_preparation_item(*, review: Review, kind: str, label: str, time=None, by=None):
     if review.is_finalised:
         raise ReviewError("This review is finalised.")
     if kind not in PreparationItem.Kind.values:
@@ -142,7 +146,7 @@ def add_preparation_item(*, review: Review, kind: str, label: str, time=None):
     check_text(label=label, limits=TEXT_LIMITS)
     order = review.preparation.filter(kind=kind).count()
     return PreparationItem.objects.create(
-        review=review, kind=kind, label=label, time=time, order=order
+        review=review, kind=kind, label=label, time=time, order=order, added_by=by
     )
 
 
@@ -574,12 +578,33 @@ def set_routine_value(*, review: Review, criterion: Criterion, value: float | No
 
 
 @transaction.atomic
-def toggle_preparation(*, item: PreparationItem, done: bool) -> PreparationItem:
+def toggle_preparation(*, item: PreparationItem, done: bool, by=None) -> PreparationItem:
+    """Tick a preparation item off (or back on), recording who did it and when."""
     if Review.objects.filter(pk=item.review_id, status=Status.FINALISED).exists():
         raise ReviewError("This review is finalised: its preparation list no longer changes.")
-    item.done = done
-    item.save(update_fields=["done"])
+    if item.done != done:
+        item.done = done
+        item.done_by = by if done else None
+        item.done_at = timezone.now() if done else None
+        item.save(update_fields=["done", "done_by", "done_at"])
     return item
+
+
+def set_focus_items(*, review: Review, numbers) -> Review:
+    """The items the team chooses as its own focus (the report ranks them higher among its
+    priorities). Numbers the scale does not have are refused."""
+    if review.is_finalised:
+        raise ReviewError("This review is finalised: its focus no longer changes.")
+    wanted = sorted({int(n) for n in numbers})
+    known = set(review.scale.items.values_list("number", flat=True))
+    unknown = [n for n in wanted if n not in known]
+    if unknown:
+        raise ReviewError(f"The scale has no item {', '.join(str(n) for n in unknown)}.")
+    if len(wanted) > FOCUS_LIMIT:
+        raise ReviewError(f"Choose at most {FOCUS_LIMIT} items to focus on.")
+    review.focus_items = wanted
+    review.save(update_fields=["focus_items"])
+    return review
 
 
 def request_programme_agreement(*, programme) -> None:

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from fidelis.forms import DateInput, Form, NameOrChoiceField, TimeInput
 from fidelis.programmes.models import REVIEWER_ROLES, Membership, ReviewTimepoint, Role, Team
-from fidelis.reviews.actions import TEXT_LIMITS
+from fidelis.reviews.actions import FOCUS_LIMIT, TEXT_LIMITS
 from fidelis.reviews.models import PanelRole
 
 PANEL_SLOTS = 4
@@ -153,6 +153,27 @@ class RoutineDataForm(Form):
                 },
             )
             self.fields[name].widget.attrs["inputmode"] = "decimal"
+
+
+class FocusForm(Form):
+    items = forms.MultipleChoiceField(
+        label="Items to focus on",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave them all unticked if the team has no focus of its own yet.",
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(str(i.number), f"{i.number}. {i.title}") for i in items]
+
+    def clean_items(self):
+        chosen = self.cleaned_data["items"]
+        if len(chosen) > FOCUS_LIMIT:
+            raise forms.ValidationError(
+                f"Choose at most {FOCUS_LIMIT} items; {len(chosen)} are ticked."
+            )
+        return [int(n) for n in chosen]
 
 
 class PreparationItemForm(Form):

@@ -65,6 +65,12 @@ class Review(models.Model):
     # "sections": {number: mean item score}} (numbers as strings, as JSON keys are), so a
     # dashboard shows and sorts a page of teams without reading every consensus row.
     agreed_scores = models.JSONField(null=True, blank=True)
+    focus_items = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Item numbers the team chose as its own focus; the report ranks them "
+        "higher among its priorities.",
+    )
     # Inter-rater agreement of the independent ratings, stored when consensus opens (the
     # ratings never change after that): see fidelis.reviews.agreement.
     agreement = models.JSONField(null=True, blank=True)
@@ -218,6 +224,13 @@ class PreparationItem(models.Model):
     done = models.BooleanField(default=False)
     notes = SafeCharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["review", "kind", "order", "time"]

@@ -38,10 +38,14 @@ from fidelis.reviews.models import (
     Review,
 )
 
-#: How many of the lowest-scoring items the priorities start from (ties at the cut-off are
-#: kept together, up to PRIORITY_LIMIT).
+#: How many priorities a report names when its programme does not say (at most 5).
 PRIORITY_COUNT = 5
-PRIORITY_LIMIT = 8
+
+#: The rule the priorities are ranked by, as the report states it.
+PRIORITY_RULE = (
+    "Ranked by the gap to the top score, largest first; among equal gaps, items that one "
+    "more criterion would raise come first, then the items the team chose as its focus."
+)
 
 
 DECISION_LABELS = {
@@ -126,16 +130,25 @@ class SectionLine:
 @dataclass(frozen=True)
 class Priority:
     item: ItemLine
-    lowest: bool  # among the lowest-scoring items
+    rank: int
+    gap: int  # how far below the top score
     one_more: bool  # one more criterion would raise it
+    focus: bool = False  # the team chose it as its own focus
 
     @property
     def reason(self) -> str:
-        if self.lowest and self.one_more:
-            return "One of the lowest scores, and close to the next score."
-        if self.lowest:
-            return "One of the lowest scores."
-        return "Close to the next score."
+        parts = [f"{self.gap} below the top score"]
+        if self.one_more:
+            parts.append("one more criterion would raise it")
+        if self.focus:
+            parts.append("the team's own focus")
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + "."
+
+    @property
+    def unmet(self) -> tuple[CriterionLine, ...]:
+        """The criteria still to meet (partly met ones included), in the scale's words."""
+        return tuple(c for c in self.item.criteria if c.decision != MET)
 
 
 @dataclass(frozen=True)
@@ -222,6 +235,10 @@ class Report:
     @property
     def title(self) -> str:
         return f"Feedback report: {self.team}"
+
+    @property
+    def priority_rule(self) -> str:
+        return PRIORITY_RULE
 
     @property
     def mean_text(self) -> str:
@@ -401,7 +418,13 @@ def build_report(review) -> Report:
     scored = [line for line in item_lines if line.score is not None]
     strong_from = scale.max_level - 1  # the top two levels: 4 and 5 on a 1 to 5 scale
     strengths = tuple(line for line in scored if line.score >= strong_from)
-    priorities = _priorities(scored, scale.max_level)
+    programme = review.team.organisation.programme
+    priorities = _priorities(
+        scored,
+        scale.max_level,
+        limit=programme.report_priorities or PRIORITY_COUNT,
+        focus=set(review.focus_items or ()),
+    )
 
     comparison = None
     if earlier is not None:
@@ -462,30 +485,23 @@ def build_report(review) -> Report:
     )
 
 
-def _priorities(scored: list[ItemLine], max_level: int) -> tuple[Priority, ...]:
-    """The lowest-scoring items (about five; ties at the cut-off kept together), then the
-    quick wins: items at 3 or below that one more criterion would raise. Items already at 4
-    are strengths, so they are not listed again here."""
-    below_top = sorted(
-        (line for line in scored if line.score < max_level), key=lambda i: (i.score, i.number)
-    )
-    lowest = below_top[:PRIORITY_COUNT]
-    if lowest:
-        cut = lowest[-1].score
-        for line in below_top[PRIORITY_COUNT:PRIORITY_LIMIT]:
-            if line.score != cut:
-                break
-            lowest.append(line)
-    lowest_numbers = {line.number for line in lowest}
-    chosen = [
-        line
-        for line in scored
-        if line.number in lowest_numbers or (line.one_more and line.score < max_level - 1)
-    ]
-    chosen.sort(key=lambda i: (i.score, i.number))
+def _priorities(
+    scored: list[ItemLine], max_level: int, *, limit: int = PRIORITY_COUNT, focus=frozenset()
+) -> tuple[Priority, ...]:
+    """At most `limit` items below the top score, ranked by PRIORITY_RULE: the largest gap
+    to the top first; within a gap, the quick wins (one more criterion), then the team's
+    own focus, then scale order."""
+    below_top = [line for line in scored if line.score < max_level]
+    below_top.sort(key=lambda i: (i.score, not i.one_more, i.number not in focus, i.number))
     return tuple(
-        Priority(item=line, lowest=line.number in lowest_numbers, one_more=line.one_more)
-        for line in chosen
+        Priority(
+            item=line,
+            rank=rank,
+            gap=max_level - line.score,
+            one_more=line.one_more,
+            focus=line.number in focus,
+        )
+        for rank, line in enumerate(below_top[: min(limit, PRIORITY_COUNT)], 1)
     )
 
 
@@ -665,6 +681,8 @@ def report_page_body(review: Review) -> Markup:
             "report-page",
             review.pk,
             review.report_version,
+            # The programme's setting decides how many priorities the report names.
+            review.team.organisation.programme.report_priorities,
             earlier.pk if earlier else "-",
             earlier.report_version if earlier else "-",
         ),

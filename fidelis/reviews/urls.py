@@ -16,6 +16,7 @@ urlpatterns = [
         name="preparation_toggle",
     ),
     path("reviews/<int:pk>/routine-data/", views.routine_data, name="routine_data"),
+    path("reviews/<int:pk>/focus/", views.review_focus, name="review_focus"),
     path("reviews/<int:pk>/rate/", views.rate_index, name="rate_index"),
     path("reviews/<int:pk>/rate/submit/", views.rate_submit, name="rate_submit"),
     path("reviews/<int:pk>/rate/<int:number>/", views.rate_item, name="rate_item"),

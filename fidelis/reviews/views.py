@@ -15,6 +15,7 @@ from fidelis.reviews import agreement as agreement_figures
 from fidelis.reviews.agreement import AgreementSummary, review_agreement
 from fidelis.reviews.forms import (
     PANEL_SLOTS,
+    FocusForm,
     PlanReviewForm,
     PreparationItemForm,
     RecommendationsForm,
@@ -154,7 +155,7 @@ def preparation_add(request, pk):
     form = PreparationItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.add_preparation_item(review=review, **form.cleaned_data)
+            actions.add_preparation_item(review=review, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         except actions.ReviewError as error:
@@ -181,6 +182,82 @@ def preparation_add(request, pk):
 # The review page ---------------------------------------------------------------------------
 
 
+def _what_next(user, review, *, place, can_manage, can_prepare, close_to_team, open_consensus):
+    """The one thing the person looking at a review does next, as (text, link text, href);
+    the link is None where there is nothing to open."""
+    status = review.status
+    pk = review.pk
+    if status == Status.FINALISED:
+        if close_to_team:
+            return (
+                "The report is final. Read it with the team, then write the improvement plan "
+                "from its priorities.",
+                "Read the feedback report",
+                reverse("review_report", args=[pk]),
+            )
+        return (
+            "The review is finished: the report is final.",
+            "Open the feedback report",
+            reverse("review_report", args=[pk]),
+        )
+    if status in (Status.PLANNED, Status.PREPARATION):
+        if close_to_team and can_prepare:
+            return (
+                "Before the visit: tick off each document as the team sends it, enter the "
+                "team's routine data, and choose the items the team most wants to improve.",
+                "Choose the team's focus",
+                reverse("review_focus", args=[pk]),
+            )
+        if can_manage:
+            step = "open rating" if status == Status.PREPARATION else "start preparation"
+            return (
+                f"Check the preparation list with the team, then {step} (below).",
+                None,
+                None,
+            )
+    if status == Status.RATING:
+        if place is not None and not place.has_submitted:
+            return (
+                "Rate each item from what you saw and heard, then submit your ratings.",
+                "Rate items",
+                reverse("rate_index", args=[pk]),
+            )
+        if place is not None or can_manage:
+            return (
+                "Consensus opens when every reviewer has submitted their ratings.",
+                None,
+                None,
+            )
+    if status in (Status.CONSENSUS, Status.REPORT) and can_manage:
+        if open_consensus:
+            return (
+                f"The panel agrees a score for {open_consensus} more "
+                f"item{'s' if open_consensus != 1 else ''}.",
+                "Go to consensus",
+                reverse("consensus_index", args=[pk]),
+            )
+        if not review.recommendations.strip():
+            return (
+                "Every item is agreed. Write the panel's recommendations, then finalise the "
+                "report.",
+                "Write the recommendations",
+                reverse("review_recommendations", args=[pk]),
+            )
+        return (
+            "Read the draft report through, then finalise it for the team.",
+            "Open the draft report",
+            reverse("review_report", args=[pk]),
+        )
+    if close_to_team:
+        return (
+            "The panel is rating and agreeing the scores. The team sees the report once the "
+            "panel finalises it.",
+            None,
+            None,
+        )
+    return None
+
+
 @login_required
 def review_detail(request, pk):
     review = access.review_for_view(request.user, pk)
@@ -188,24 +265,43 @@ def review_detail(request, pk):
     progress = review.rated_counts()
     panel = [{"member": m, "rated": progress.get(m.pk, 0)} for m in review.panel.all()]
     can_see_all = access.can_see_all_ratings(user, review)
+    open_consensus = (
+        review.consensus.filter(agreed=False).count()
+        if review.status in (Status.CONSENSUS, Status.REPORT)
+        else 0
+    )
+    place = access.panel_place(user, review)
+    can_manage = access.can_manage_review(user, review)
+    can_prepare = access.can_prepare(user, review)
+    close_to_team = access.is_close_to_the_team(user, review)
     context = {
         "review": review,
         "panel": panel,
         "n_items": review.scale.items.count(),
         "team_label": programme_access.team_label(user, review.team),
-        "can_manage": access.can_manage_review(user, review),
+        "can_manage": can_manage,
         "can_change_panel": access.can_change_panel(user, review),
-        "can_prepare": access.can_prepare(user, review),
+        "can_prepare": can_prepare,
         "can_rate": access.can_rate(user, review),
-        "place": access.panel_place(user, review),
+        "place": place,
         "can_see_all": can_see_all,
         "can_view_report": access.can_view_report(user, review),
         "can_see_preparation": access.can_see_preparation(user, review),
-        "preparation": review.preparation.all(),
+        "preparation": review.preparation.select_related("added_by", "done_by"),
+        "focus": [
+            item for item in review.scale.definition.items if item.number in review.focus_items
+        ],
+        "what_next": _what_next(
+            user,
+            review,
+            place=place,
+            can_manage=can_manage,
+            can_prepare=can_prepare,
+            close_to_team=close_to_team,
+            open_consensus=open_consensus,
+        ),
         "agreement": review_agreement(review) if can_see_all else None,
-        "open_consensus": review.consensus.filter(agreed=False).count()
-        if review.status in (Status.CONSENSUS, Status.REPORT)
-        else 0,
+        "open_consensus": open_consensus,
         "statuses": Status.choices,
         "breadcrumbs": _trail(None, (f"{review.team.name}, {review.timepoint.label}", "")),
     }
@@ -232,16 +328,55 @@ def review_advance(request, pk):
 def preparation_toggle(request, pk, item_id):
     review, item = access.preparation_item_for_edit(request.user, pk, item_id)
     try:
-        actions.toggle_preparation(item=item, done=request.POST.get("done") == "on")
+        actions.toggle_preparation(
+            item=item, done=request.POST.get("done") == "on", by=request.user
+        )
     except actions.ReviewError as error:
         raise PermissionDenied(str(error)) from None
     if _is_htmx(request):
         return render(
             request,
             "reviews/_preparation_item.jinja",
-            {"item": item, "review": review, "can_manage": True},
+            {"item": item, "review": review, "can_prepare": True},
         )
     return redirect(review)
+
+
+@login_required
+def review_focus(request, pk):
+    """The team chooses the items it most wants to improve; the report ranks them higher
+    among its priorities."""
+    review = access.review_for_preparation(request.user, pk, changing=request.method == "POST")
+    form = FocusForm(
+        request.POST or None,
+        items=review.scale.definition.items,
+        initial={"items": [str(n) for n in review.focus_items]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_focus_items(review=review, numbers=form.cleaned_data["items"])
+        except actions.ReviewError as error:
+            form.add_error("items", str(error))
+        else:
+            messages.success(request, "The team's focus is saved.")
+            return redirect(review)
+    return render(
+        request,
+        "form_page.jinja",
+        {
+            "form": form,
+            "errors": error_list(form),
+            "title": "Your team's focus",
+            "caption": str(review),
+            "intro": f"Choose up to {actions.FOCUS_LIMIT} items your team most wants to improve. "
+            "The feedback report ranks them higher among its priorities, so the plan you "
+            "write afterwards starts from what the team chose.",
+            "submit": "Save the team's focus",
+            "cancel": review.get_absolute_url(),
+            "breadcrumbs": _trail(review),
+        },
+        status=status_for(form),
+    )
 
 
 def _routine_rows(review):

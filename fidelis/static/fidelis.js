@@ -98,6 +98,24 @@ function focusCriterion(group) {
   if (radio) radio.focus();
 }
 
+function focusNext() {
+  const next = document.querySelector("[data-fidelis-next]");
+  if (next) next.focus();
+}
+
+// An item scored by choosing a level: its number chooses it.
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (!event.target.matches || !event.target.matches('[data-fidelis-anchors] input[type="radio"]')) return;
+  const group = event.target.closest("[data-fidelis-anchors]");
+  const radio = group.querySelector(`input[type="radio"][value="${CSS.escape(event.key)}"]`);
+  if (!radio || radio.disabled) return;
+  event.preventDefault();
+  radio.checked = true;
+  radio.dispatchEvent(new Event("change", { bubbles: true }));
+  focusNext();
+});
+
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const target = event.target;
@@ -122,13 +140,18 @@ document.addEventListener("keydown", (event) => {
   if (following) {
     focusCriterion(following);
   } else {
-    const next = document.querySelector("[data-fidelis-next]");
-    if (next) next.focus();
+    focusNext();
   }
 });
 
 // A rating page opens on the first criterion not yet decided, ready for the keys above.
 function focusFirstOpen() {
+  const anchors = document.querySelector("[data-fidelis-anchors][data-fidelis-autofocus]");
+  if (anchors) {
+    if (anchors.querySelector('input[type="radio"]:checked')) focusNext();
+    else focusCriterion(anchors);
+    return;
+  }
   const criteria = document.querySelector("[data-fidelis-criteria][data-fidelis-autofocus]");
   if (!criteria) return;
   const groups = Array.from(criteria.querySelectorAll("[data-fidelis-criterion]"));
@@ -136,12 +159,20 @@ function focusFirstOpen() {
   if (open) {
     focusCriterion(open);
   } else {
-    const next = document.querySelector("[data-fidelis-next]");
-    if (next) next.focus();
+    focusNext();
   }
 }
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", focusFirstOpen);
 } else {
   focusFirstOpen();
+}
+
+// A long report folds its items on a phone: each item's details start closed there, and
+// open on a wider screen (the page is drawn with them open, so nothing is hidden without
+// this script).
+if (window.matchMedia("(max-width: 40em)").matches) {
+  document.querySelectorAll("details[data-fidelis-fold]").forEach((details) => {
+    details.open = false;
+  });
 }

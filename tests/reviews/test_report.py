@@ -211,31 +211,27 @@ def test_strengths_are_the_items_scoring_4_or_5(finalised_review):
     assert [i.number for i in report.strengths] == expected
 
 
-def test_priorities_hold_the_lowest_items_and_the_one_more_criterion_quick_wins(
-    finalised_review,
-):
+def test_priorities_are_the_five_largest_gaps_quick_wins_first(finalised_review):
     report = build_report(finalised_review)
-    priority_numbers = {p.item.number for p in report.priorities}
-    one_more = {
-        i.number
-        for i in report.items
-        if i.next_step
-        and i.next_step.startswith("One more criterion met would raise")
-        and i.score <= 3
-    }
-    assert one_more, "the chosen decisions should leave some items one criterion short"
-    assert one_more <= priority_numbers
-    lowest_score = min(i.score for i in report.items)
-    assert {i.number for i in report.items if i.score == lowest_score} & priority_numbers
-    lowest = [p for p in report.priorities if p.lowest]
-    assert 5 <= len(lowest) <= 8
-    assert max(p.item.score for p in lowest) <= min(
-        i.score
-        for i in report.items
-        if i.number not in {p.item.number for p in lowest} and i.score < 5
+    assert len(report.priorities) == 5
+    assert [p.rank for p in report.priorities] == [1, 2, 3, 4, 5]
+    below_top = [i for i in report.items if i.score < report.max_level]
+    # The largest gaps to the top score come first ...
+    chosen = {p.item.number for p in report.priorities}
+    worst_left_out = min(
+        (i.score for i in below_top if i.number not in chosen), default=report.max_level
     )
-    scores = [(p.item.score, p.item.number) for p in report.priorities]
-    assert scores == sorted(scores)
+    assert max(p.item.score for p in report.priorities) <= worst_left_out
+    keys = [(p.item.score, not p.one_more, p.item.number) for p in report.priorities]
+    assert keys == sorted(keys)
+    # ... and among equal gaps the items one more criterion would raise lead.
+    for priority in report.priorities:
+        assert priority.gap == report.max_level - priority.item.score
+        assert priority.one_more == priority.item.one_more
+        if priority.one_more:
+            assert "one more criterion would raise it" in priority.reason
+        # The criteria still to meet are the item's own, in words.
+        assert priority.unmet == tuple(c for c in priority.item.criteria if c.decision != "met")
 
 
 def test_change_since_the_earlier_review(small, users):
@@ -442,7 +438,8 @@ def inflated(pdf: bytes) -> bytes:
 def test_page_and_pdf_share_one_body(finalised_review):
     html = report_html(finalised_review)
     for heading in (
-        "Summary",
+        "At a glance",
+        "About this review",
         "Section profile",
         "Strengths",
         "Priorities",

@@ -86,7 +86,7 @@ def test_met_without_every_source_is_flagged_on_the_page(review, as_user):
 def test_a_part_the_criterion_does_not_have_is_refused(review, users):
     place = place_of(review, users["reviewer"])
     item = review.scale.items.get(number=1)
-    with pytest.raises(actions.ReviewError, match="Criterion b has no part ix."):
+    with pytest.raises(actions.ReviewError, match=r"Criterion b has no part ix\."):
         actions.record_rating(
             panel_member=place, item=item, decisions={"b": ("met", [], ["i", "ix"])}
         )
