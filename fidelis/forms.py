@@ -123,6 +123,7 @@ class NameOrChoiceField(forms.ModelChoiceField):
         super().__init__(queryset, **kwargs)
         self.name_field = name_field
         self.noun = noun
+        self.error_messages["required"] = f"Choose the {noun}."
         # One query either way: the first CHOICE_LIST_LIMIT + 1 rows say which it is and,
         # for a short list, are the choices.
         first = list(queryset[: CHOICE_LIST_LIMIT + 1])

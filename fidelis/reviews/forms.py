@@ -7,6 +7,27 @@ from fidelis.reviews.actions import FOCUS_LIMIT, TEXT_LIMITS
 from fidelis.reviews.models import PanelRole
 
 PANEL_SLOTS = 4
+#: The seats a panel usually has besides an expert by experience: a reviewer left without
+#: a role takes the first of these the panel does not have yet.
+SUGGESTED_SEATS = (PanelRole.CLINICIAN, PanelRole.RESEARCHER)
+
+
+def free_timepoints(programme, *, named: int = 5) -> list[dict]:
+    """For each of the programme's timepoints, how many of its teams have no review at it
+    yet, and the first few of them by name: a constant number of queries, however many
+    teams the programme has."""
+    teams = Team.objects.in_programme(programme)
+    rows = []
+    for timepoint in programme.timepoints.all():
+        free = teams.exclude(reviews__timepoint=timepoint).order_by("name")
+        rows.append(
+            {
+                "timepoint": timepoint,
+                "count": free.count(),
+                "names": list(free.values_list("name", flat=True)[:named]),
+            }
+        )
+    return rows
 
 
 class PlanReviewForm(Form):
@@ -26,6 +47,12 @@ class PlanReviewForm(Form):
         )
         self.fields["timepoint"].queryset = programme.timepoints.all()
         self.fields["timepoint"].empty_label = "Choose a timepoint"
+        self.free = free_timepoints(programme) if review is None else []
+        free_counts = {row["timepoint"].pk: row["count"] for row in self.free}
+        self.fields["timepoint"].label_from_instance = lambda tp: (
+            f"{tp.label} ({free_counts.get(tp.pk, 0)} "
+            f"team{'s' if free_counts.get(tp.pk, 0) != 1 else ''} still to review)"
+        )
         self.experts = set(
             Membership.objects.filter(programme=programme, role=Role.EXPERT_REVIEWER).values_list(
                 "user_id", flat=True
@@ -44,25 +71,42 @@ class PlanReviewForm(Form):
                 label=f"Reviewer {slot}",
                 empty_label="Choose a reviewer" if slot == 1 else "No one",
             )
+            self.fields[f"reviewer_{slot}"].label_from_instance = self.reviewer_label
             self.fields[f"role_{slot}"] = forms.ChoiceField(
-                choices=[("", "Choose a role"), *PanelRole.choices],
+                choices=[("", "Suggest from the reviewer's role"), *PanelRole.choices],
                 required=False,
                 label=f"Reviewer {slot}'s role on the panel",
+                help_text="Left as suggested, an expert-by-experience reviewer sits as Expert "
+                "by experience, and other reviewers fill the clinician seat, then the "
+                "researcher's.",
             )
         if review is not None:
             # Changing a plan: the team and timepoint stay; the date and panel can change.
             del self.fields["team"]
             del self.fields["timepoint"]
 
+    def suggested_seat(self, user, taken: set) -> str:
+        """The seat a reviewer takes when the lead leaves the role to be suggested."""
+        if user.pk in self.experts:
+            return PanelRole.EXPERT
+        return next((seat for seat in SUGGESTED_SEATS if seat not in taken), PanelRole.CLINICIAN)
+
+    def reviewer_label(self, user) -> str:
+        kind = "expert by experience" if user.pk in self.experts else "reviewer"
+        return f"{user.display_name} ({kind})"
+
     def clean(self):
         data = super().clean()
         panel, seen = [], set()
+        # The seats the lead chose; a reviewer left without a role is given one below.
+        taken = {data.get(f"role_{slot}") for slot in range(1, PANEL_SLOTS + 1)}
         for slot in range(1, PANEL_SLOTS + 1):
             user, role = data.get(f"reviewer_{slot}"), data.get(f"role_{slot}")
-            if user and not role:
-                self.add_error(f"role_{slot}", f"Choose reviewer {slot}'s role on the panel.")
             if role and not user:
                 self.add_error(f"reviewer_{slot}", f"Choose reviewer {slot}, or clear the role.")
+            if user and not role:
+                role = self.suggested_seat(user, taken)
+                taken.add(role)
             if user and user.pk in seen:
                 self.add_error(f"reviewer_{slot}", f"{user} is already on the panel.")
             if user and role:

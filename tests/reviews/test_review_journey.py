@@ -44,7 +44,7 @@ def test_the_lead_plans_a_review_with_a_panel(as_user, programme, users):
     assert review.preparation.filter(kind="interview").exists()
 
 
-def test_a_plan_without_a_panel_role_saves_nothing(as_user, programme, users):
+def test_a_plan_with_errors_saves_nothing(as_user, programme, users):
     timepoint = new_timepoint(programme)
     before = Review.objects.count()
     response = as_user("lead").post(
@@ -58,7 +58,8 @@ def test_a_plan_without_a_panel_role_saves_nothing(as_user, programme, users):
     )
     text = page_text(response)
     assert "There is a problem" in text
-    assert "Choose reviewer 1's role on the panel" in text
+    assert "Choose the team." in text
+    assert "Enter a valid date." in text
     assert Review.objects.count() == before
 
 
@@ -518,3 +519,45 @@ def test_the_ratings_overview_goes_straight_to_the_first_unscored_item(as_user, 
     text = as_user("reviewer").get(f"/reviews/{review.pk}/rate/").content.decode()
     assert f'href="/reviews/{review.pk}/rate/4/"' in text
     assert "Go on with item 4, the first not yet scored" in text
+
+
+def test_the_plan_form_shows_free_timepoints_and_suggests_the_seats(as_user, programme, users):
+    from fidelis.programmes.models import Team
+    from fidelis.reviews.forms import free_timepoints
+
+    timepoint = new_timepoint(programme)
+    response = as_user("lead").get(f"/programmes/{programme.slug}/reviews/new/")
+    text = page_text(response)
+    teams = Team.objects.in_programme(programme).count()
+    # Nobody has an 18-month review yet: every team is still to review.
+    assert f"18 months ({teams} teams still to review)" in text
+    assert "Which teams still need each review" in text
+    rows = {row["timepoint"].key: row for row in free_timepoints(programme)}
+    assert rows[timepoint.key]["count"] == teams
+    assert rows["baseline"]["count"] < teams
+    # Reviewers are named with their programme role, and seats can be left to suggest.
+    assert f"{users['expert'].display_name} (expert by experience)" in text
+    assert "Suggest from the reviewer's role" in text
+
+
+def test_seats_left_to_suggest_follow_the_reviewers_roles(as_user, programme, users):
+    from fidelis.programmes.models import Team
+
+    timepoint = new_timepoint(programme)
+    team = Team.objects.get(slug="fenwick-crisis-team")
+    response = as_user("lead").post(
+        f"/programmes/{programme.slug}/reviews/new/",
+        {
+            "team": team.pk,
+            "timepoint": timepoint.pk,
+            "visit_date": "2027-05-10",
+            "reviewer_1": users["expert"].pk,
+            "reviewer_2": users["reviewer"].pk,
+        },
+    )
+    assert response.status_code == 302
+    review = Review.objects.get(team=team, timepoint=timepoint)
+    assert dict(review.panel.values_list("user__username", "role")) == {
+        "expert": "expert",
+        "reviewer": "clinician",
+    }
