@@ -108,3 +108,14 @@ class TestReviewPagesAccessibility(SystemTest):
             expect(page.get_by_text("Guidance for reviewers")).to_be_visible()
             expect(page.get_by_text("Precondition:", exact=True)).to_be_visible()
             expect(page.get_by_text("iv. Money and benefits")).to_be_visible()
+
+    def test_planning_a_review(self):
+        for width in WIDTHS:
+            page = self.new_page(viewport={"width": width, "height": 900})
+            self.sign_in("lead", page=page)
+            self.visit("/programmes/crisis-care-2026/reviews/new/", page=page)
+            expect(page.get_by_text("Which teams still need each review")).to_be_visible()
+            page.get_by_role("button", name="Plan review").click()
+            page.wait_for_load_state()
+            expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+            self.expect_accessible(page)
