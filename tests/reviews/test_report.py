@@ -517,3 +517,35 @@ def test_the_pdf_is_tagged_for_screen_readers(finalised_review):
     content = inflated(report_pdf(finalised_review))
     assert b"/StructTreeRoot" in content
     assert b"/Marked true" in content
+
+
+def _page_text(page) -> str:
+    found = []
+
+    def walk(box):
+        if getattr(box, "text", None):
+            found.append(box.text)
+        for child in getattr(box, "children", None) or ():
+            walk(child)
+
+    walk(page._page_box)
+    return " ".join(found)
+
+
+def test_the_pdfs_first_page_is_the_summary(finalised_review):
+    from weasyprint import HTML
+
+    from fidelis.pdf import STATIC_DIR
+
+    document = HTML(
+        string=report_html(finalised_review), base_url=STATIC_DIR.as_uri() + "/"
+    ).render()
+    first, second = (_page_text(page) for page in document.pages[:2])
+    report = build_report(finalised_review)
+    assert "At a glance" in first
+    assert report.band in first
+    for priority in report.priorities:
+        assert priority.item.title in first
+    # The rest of the report starts on the next page.
+    assert "About this review" not in first
+    assert second.lstrip().startswith("About this review")
