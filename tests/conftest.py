@@ -11,6 +11,7 @@ from html import unescape
 import pytest
 from django.conf import settings
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from fidelis.demo import PERSONAS
 
@@ -21,6 +22,10 @@ PERSONA_NAMES = [persona.username for persona in PERSONAS]
 settings.FIDELIS_STRICT_TEMPLATES = True
 # Files a test uploads go to a folder of the test run's own, never the working directory.
 settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="fidelis-test-media-")
+# Property tests check results, not time: on a busy two-core machine one example can take
+# longer than Hypothesis's default 200 ms, which would fail a correct test.
+hypothesis_settings.register_profile("fidelis", deadline=None)
+hypothesis_settings.load_profile("fidelis")
 
 
 @pytest.fixture(scope="session")
