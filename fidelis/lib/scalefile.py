@@ -195,6 +195,14 @@ class Parts:
     def labels(self) -> tuple[str, ...]:
         return tuple(part.label for part in self.parts)
 
+    def ticked(self, labels) -> int:
+        """How many of these parts are among ``labels`` (a label not here is not counted)."""
+        return len(set(self.labels) & set(labels))
+
+    def enough(self, labels) -> bool:
+        """Whether ``labels`` tick at least ``at_least`` of the parts."""
+        return self.ticked(labels) >= self.at_least
+
     def to_dict(self) -> dict[str, Any]:
         return {"at_least": self.at_least, "parts": [part.to_dict() for part in self.parts]}
 
@@ -217,6 +225,11 @@ class Criterion:
     routine_data: RoutineData | None = None
     guidance: str | None = None
     parts: Parts | None = None
+
+    def sources_agree(self, sources) -> bool:
+        """Whether ``sources`` (the ones ticked) are enough for this criterion to count as
+        met: all of its own for an ``all_sources`` criterion, any for the others."""
+        return not self.all_sources or set(self.sources) <= set(sources)
 
     def to_dict(self, item_sources: tuple[str, ...] = ()) -> dict[str, Any]:
         data: dict[str, Any] = {"letter": self.letter, "text": self.text}

@@ -199,13 +199,10 @@ def effective_statuses(
         status = decision.status if decision is not None else None
         if status is None:
             statuses[criterion.letter] = UNDECIDED
-        elif criterion.all_sources and not (
-            decision is not None and set(criterion.sources) <= decision.sources
-        ):
+        elif not criterion.sources_agree(decision.sources):
             statuses[criterion.letter] = NOT_MET
         elif criterion.parts is not None and status == MET:
-            ticked = len(set(criterion.parts.labels) & decision.parts) if decision else 0
-            statuses[criterion.letter] = MET if ticked >= criterion.parts.at_least else NOT_MET
+            statuses[criterion.letter] = MET if criterion.parts.enough(decision.parts) else NOT_MET
         elif criterion.parts is not None or criterion.all_sources:
             statuses[criterion.letter] = MET if status == MET else NOT_MET
         elif status == PARTIAL and criterion.partial is None:
@@ -259,10 +256,11 @@ def score_item(
     undecided = tuple(letter for letter, s in statuses.items() if s == UNDECIDED)
     rule = item.rule
     gate = item.precondition
-    if gate is not None and rule.kind == "count" and statuses[gate.criterion] != MET:
-        return _gated(item, statuses, count, met, partial, undecided)
     score: int | None
-    if rule.kind == "anchors":
+    raise_to: NextStep | None
+    if gate is not None and rule.kind == "count" and statuses[gate.criterion] != MET:
+        score, next_step, raise_to = _gated(item, statuses)
+    elif rule.kind == "anchors":
         anchors = rule.anchors or {}
         if anchor_level is not None and anchor_level not in anchors:
             raise ValueError(
@@ -306,46 +304,35 @@ def score_item(
     )
 
 
-def _gated(item, statuses, count, met, partial, undecided) -> ItemScore:
-    """An item whose precondition is undecided or not met: the other criteria wait."""
+def _gated(item, statuses) -> tuple[int | None, str, NextStep | None]:
+    """The score, next step and raise of an item whose precondition is undecided or not
+    met: the other criteria wait."""
     assert item.precondition is not None
     letter, otherwise = item.precondition.criterion, item.precondition.otherwise
-    score: int | None
-    raise_to = None
     if statuses[letter] == UNDECIDED:
-        score = None
-        next_step = (
+        return (
+            None,
             f"Criterion {letter} is the precondition: decide it first; while it is not met, "
-            f"this item scores {otherwise}."
+            f"this item scores {otherwise}.",
+            None,
         )
-    else:
-        score = otherwise
-        higher = sorted(level for level in (item.rule.thresholds or {}) if level > otherwise)
-        text = (
-            f"Criterion {letter} is the precondition: until it is met, the other criteria do "
-            f"not count and this item scores {otherwise}."
-        )
-        if higher:
-            raise_to = NextStep(
-                from_score=otherwise,
-                to_score=higher[0],
-                new_criteria=1,
-                candidates=(letter,),
-                text=text,
-            )
-        next_step = text
-    return ItemScore(
-        item_number=item.number,
-        score=score,
-        count=count,
-        max_count=len(item.counted),
-        met=met,
-        partial=partial,
-        undecided=undecided,
-        statuses=statuses,
-        next_step=next_step,
-        raise_to=raise_to,
+    higher = sorted(level for level in (item.rule.thresholds or {}) if level > otherwise)
+    text = (
+        f"Criterion {letter} is the precondition: until it is met, the other criteria do "
+        f"not count and this item scores {otherwise}."
     )
+    raise_to = (
+        NextStep(
+            from_score=otherwise,
+            to_score=higher[0],
+            new_criteria=1,
+            candidates=(letter,),
+            text=text,
+        )
+        if higher
+        else None
+    )
+    return otherwise, text, raise_to
 
 
 def _anchor_raise(anchors: Mapping[int, str], score: int | None) -> NextStep | None:

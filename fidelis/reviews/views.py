@@ -163,15 +163,24 @@ def preparation_add(request, pk):
         else:
             messages.success(request, "Added to the preparation list.")
             return redirect(review)
+    return _review_form_page(
+        request, review, form, title="Add to the preparation list", submit="Add"
+    )
+
+
+def _review_form_page(request, review, form, *, title: str, submit: str, intro: str = ""):
+    """A form about one review, on the shared form page: the review as its caption, and
+    Cancel back to the review's page."""
     return render(
         request,
         "form_page.jinja",
         {
             "form": form,
             "errors": error_list(form),
-            "title": "Add to the preparation list",
+            "title": title,
             "caption": str(review),
-            "submit": "Add",
+            "intro": intro,
+            "submit": submit,
             "cancel": review.get_absolute_url(),
             "breadcrumbs": _trail(review),
         },
@@ -360,22 +369,15 @@ def review_focus(request, pk):
         else:
             messages.success(request, "The team's focus is saved.")
             return redirect(review)
-    return render(
+    return _review_form_page(
         request,
-        "form_page.jinja",
-        {
-            "form": form,
-            "errors": error_list(form),
-            "title": "Your team's focus",
-            "caption": str(review),
-            "intro": f"Choose up to {actions.FOCUS_LIMIT} items your team most wants to improve. "
-            "The feedback report ranks them higher among its priorities, so the plan you "
-            "write afterwards starts from what the team chose.",
-            "submit": "Save the team's focus",
-            "cancel": review.get_absolute_url(),
-            "breadcrumbs": _trail(review),
-        },
-        status=status_for(form),
+        review,
+        form,
+        title="Your team's focus",
+        intro=f"Choose up to {actions.FOCUS_LIMIT} items your team most wants to improve. "
+        "The feedback report ranks them higher among its priorities, so the plan you "
+        "write afterwards starts from what the team chose.",
+        submit="Save the team's focus",
     )
 
 
@@ -420,21 +422,14 @@ def routine_data(request, pk):
             request, "Routine data saved. Reviewers see what it suggests beside each criterion."
         )
         return redirect(review)
-    return render(
+    return _review_form_page(
         request,
-        "form_page.jinja",
-        {
-            "form": form,
-            "errors": error_list(form),
-            "title": "Routine data",
-            "caption": str(review),
-            "intro": "Figures from the team's routine data suggest whether some criteria are met. "
-            "Reviewers see the suggestion and decide.",
-            "submit": "Save routine data",
-            "cancel": review.get_absolute_url(),
-            "breadcrumbs": _trail(review),
-        },
-        status=status_for(form),
+        review,
+        form,
+        title="Routine data",
+        intro="Figures from the team's routine data suggest whether some criteria are met. "
+        "Reviewers see the suggestion and decide.",
+        submit="Save routine data",
     )
 
 
@@ -497,22 +492,21 @@ def _criteria_rows(item, decisions_by_letter, review, routine_values):
 
 
 def counts_as_not_met(criterion, status, sources, parts) -> str | None:
-    """Why a criterion chosen as met will count as not met, or None. The page's script
-    (fidelis.js) says the same as choices change."""
+    """Why a criterion chosen as met will count as not met, or None. The scale's own rules
+    decide (`Criterion.sources_agree`, `Parts.enough`, as the scoring engine asks them);
+    this chooses the words. The page's script (fidelis.js) says the same as choices change."""
     if status != "met":
         return None
-    if criterion.all_sources and not set(criterion.sources) <= set(sources):
+    if not criterion.sources_agree(sources):
         return (
             "Counts as not met: every source must support it. Tick each source that does, "
             "or choose Not met."
         )
-    if criterion.parts is not None:
-        ticked = len(set(criterion.parts.labels) & set(parts))
-        if ticked < criterion.parts.at_least:
-            return (
-                f"Counts as not met: {ticked} of the parts ticked, "
-                f"{criterion.parts.at_least} needed."
-            )
+    if criterion.parts is not None and not criterion.parts.enough(parts):
+        return (
+            f"Counts as not met: {criterion.parts.ticked(parts)} of the parts ticked, "
+            f"{criterion.parts.at_least} needed."
+        )
     return None
 
 
