@@ -202,7 +202,14 @@ def main() -> int:
                 "--access-logfile",
                 "/dev/null",
             ],
-            env={**env, "GUNICORN_WORKERS": "2", "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            # As docs/deployment.md sets it up: each worker keeps its database connection
+            # (DATABASE_CONN_MAX_AGE) instead of opening one for every request.
+            env={
+                **env,
+                "GUNICORN_WORKERS": "2",
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "DATABASE_CONN_MAX_AGE": "60",
+            },
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=open(work / "gunicorn.log", "w"),  # noqa: SIM115 (kept open for the server's life)
