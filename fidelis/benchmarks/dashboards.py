@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from markupsafe import Markup, escape
 
@@ -126,13 +126,15 @@ class TeamDashboard:
 
 def _team_reviews(team) -> list[Review]:
     """The team's finalised reviews on the programme's scale, oldest first. (Found by the
-    team alone, a handful of rows, so the database reads them by the team's index.)"""
+    team alone, a handful of rows, so the database reads them by the team's index.) Their
+    stored JSON is left unread: the dashboard reads item scores from the consensus rows,
+    and the scale's definition is kept per version (FidelityScale.definition)."""
     scale_id = team.organisation.programme.scale_id
     return [
         review
         for review in Review.objects.filter(team=team)
         .select_related("timepoint", "scale")
-        .defer("recommendations", "agreement")
+        .defer("recommendations", "agreement", "agreed_scores", "focus_items", "scale__data")
         .order_by("visit_date", "pk")
         if review.status == Status.FINALISED and review.scale_id == scale_id
     ]
@@ -567,8 +569,8 @@ ROW_FIELDS = (
 
 def heatmap_reviews(scope, programme, timepoint, filters: Filters, *, first_timepoint=None):
     """The ids of the scope's finalised reviews at `timepoint`, filtered and in the order
-    chosen, so the heatmap pages through any number of teams. Only ids: ordering a
-    thousand reviews reads indexes, never the review rows; heat_rows reads a page's rows."""
+    chosen, as a query: the database orders them and a page reads only its own ids, so the
+    heatmap pages through any number of teams; heat_rows reads a page's rows."""
     # The timepoint is the programme's own, so the whole programme needs no other filter.
     reviews = Review.objects.filter(
         timepoint=timepoint, status=Status.FINALISED, scale_id=programme.scale_id
@@ -590,51 +592,39 @@ def heatmap_reviews(scope, programme, timepoint, filters: Filters, *, first_time
                 "team"
             )
         )
-    label_field = "team__pseudonym" if scope.pseudonyms_only else "team__name"
-    # Every review in order of its label (read from indexes), then sorted here by the key
-    # chosen: a stable sort keeps teams with equal keys in label order.
-    found = list(reviews.order_by(label_field, "pk").values_list("pk", "team_id", "total"))
-    keys = _sort_keys(filters.sort, found, programme, timepoint, first_timepoint)
-    if keys is None:
-        return [pk for pk, _, _ in found]
-    keyed = [(keys(row), row[0]) for row in found]
-    known = sorted(
-        (pair for pair in keyed if pair[0] is not None),
-        key=lambda pair: pair[0],
-        reverse=filters.descending,
-    )
-    # Teams without the key (no score for the item, no earlier review) come last.
-    return [pk for _, pk in known] + [pk for key, pk in keyed if key is None]
+    # Teams with equal keys stay in the order of their labels; teams without the key (no
+    # score for the item, no earlier review) come last whichever way the key runs.
+    order = ["team__pseudonym" if scope.pseudonyms_only else "team__name", "pk"]
+    key = _sort_key(filters.sort, programme, timepoint, first_timepoint)
+    if key is not None:
+        reviews = reviews.alias(sort_key=key)
+        by = F("sort_key")
+        order.insert(0, by.desc(nulls_last=True) if filters.descending else by.asc(nulls_last=True))
+    return reviews.order_by(*order).values_list("pk", flat=True)
 
 
-def _sort_keys(sort: str, found, programme, timepoint, first_timepoint):
-    """How to read each (review id, team id, total) row's sort key for `sort`, or None to
-    keep the label order. Each reads one narrow index range, whatever the teams' number."""
+def _sort_key(sort: str, programme, timepoint, first_timepoint):
+    """What a review is sorted by for `sort`, as an expression, or None to keep the label
+    order. Each reads one review's own row or one narrow index entry."""
     if sort == "total":
-        return lambda row: row[2]
+        return F("total")
     if sort == "change":
         if first_timepoint is None or first_timepoint == timepoint:
             return None
-        first = dict(
-            Review.objects.filter(
-                timepoint=first_timepoint,
-                status=Status.FINALISED,
-                scale_id=programme.scale_id,
-            )
-            .order_by()
-            .values_list("team_id", "total")
-        )
-        return lambda row: (
-            None if row[2] is None or first.get(row[1]) is None else row[2] - first[row[1]]
-        )
+        first = Review.objects.filter(
+            team_id=OuterRef("team_id"),
+            timepoint=first_timepoint,
+            status=Status.FINALISED,
+            scale_id=programme.scale_id,
+        ).values("total")[:1]
+        return F("total") - Subquery(first)
     if sort.startswith(("item-", "section-")):
         # The item's agreed score or the section's mean, from the narrow ranking rows.
-        values = dict(
-            AgreedScore.objects.filter(timepoint=timepoint, key=sort)
+        return Subquery(
+            AgreedScore.objects.filter(review_id=OuterRef("pk"), key=sort)
             .order_by()
-            .values_list("review_id", "value")
+            .values("value")[:1]
         )
-        return lambda row: values.get(row[0])
     return None
 
 

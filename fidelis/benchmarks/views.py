@@ -107,9 +107,8 @@ def programme_dashboard(request, slug):
         reviews = dashboards.heatmap_reviews(
             scope, programme, benchmark.timepoint, filters, first_timepoint=benchmarks[0].timepoint
         )
-        # Every id in order (a thousand integers read from indexes): one query gives the
-        # page and the count.
-        pages = paginate(request, list(reviews), per_page=25)
+        # Two small queries whatever the teams' number: the count, and the page's ids.
+        pages = paginate(request, reviews, per_page=25)
         rows = dashboards.heat_rows(
             request.user,
             scope,

@@ -346,7 +346,8 @@ class AgreedScore(models.Model):
     together with the stored totals (fidelis.reviews.scores.store_totals).
     """
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    # Indexed below, with the key and the value (which also serves the foreign key).
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+", db_index=False)
     # The review's timepoint, repeated here so that a timepoint's ranking by one key is a
     # single range of the index below.
     timepoint = models.ForeignKey(
@@ -356,9 +357,11 @@ class AgreedScore(models.Model):
     value = models.FloatField()
 
     class Meta:
-        # Holding the value and the review too, so a ranking never reads the rows.
+        # Holding the value and the review too, so a ranking never reads the rows; and a
+        # review's value for one key, so a page of reviews ordered by it reads one entry each.
         indexes = [
-            models.Index(fields=["timepoint", "key", "value", "review"], name="agreed_score_rank")
+            models.Index(fields=["timepoint", "key", "value", "review"], name="agreed_score_rank"),
+            models.Index(fields=["review", "key", "value"], name="agreed_score_of_review"),
         ]
 
     def __str__(self) -> str:

@@ -318,6 +318,10 @@ def test_the_heatmap_sorts_by_a_section_or_the_change_keeping_ties_in_name_order
     missing = set(latest) - set(change)
     assert len(missing) == 1
     assert labels == sorted(sorted(change), key=lambda name: change[name]) + sorted(missing)
+    # Falling change: ties still by name, and the team with nothing to compare still last.
+    response = client.get(programme_url(programme, timepoint="12m", sort="change", order="desc"))
+    labels = heat_labels(response)
+    assert labels == sorted(sorted(change), key=lambda name: -change[name]) + sorted(missing)
 
 
 def test_the_stored_scores_a_heatmap_ranks_by_match_the_consensus(programme):
