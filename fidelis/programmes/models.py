@@ -75,6 +75,9 @@ class Programme(models.Model):
         help_text="The fidelity scale version every review in this programme uses.",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Counts changes to the programme's resource library (the resources app adds one on
+    # each): what a page keeps of the library is kept under this number.
+    library_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-start_date", "name"]

@@ -52,6 +52,16 @@ def resources_visible_to(user, queryset=None):
     return queryset.filter(_visible_q(user))
 
 
+def sees_whole_library(user, programme: Programme) -> bool:
+    """Everyone with a role in the programme (and an administrator) sees every published
+    resource in its library; nobody else sees any."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(programme_access.scopes(user).roles_in_programme(programme.pk))
+
+
 def can_view_resource(user, resource: Resource) -> bool:
     if not user.is_authenticated:
         return False

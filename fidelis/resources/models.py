@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -187,3 +190,29 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return self.period
+
+
+# Any change to a resource or to the items and sections it is linked to counts as a change
+# to its programme's library (Programme.library_version), however it is made.
+
+
+def library_changed(programme_ids) -> None:
+    Programme.objects.filter(pk__in=programme_ids).update(library_version=F("library_version") + 1)
+
+
+@receiver(post_save, sender=Resource)
+@receiver(post_delete, sender=Resource)
+def _resource_changed(sender, instance, **kwargs):
+    library_changed([instance.programme_id])
+
+
+@receiver(m2m_changed, sender=Resource.items.through)
+@receiver(m2m_changed, sender=Resource.sections.through)
+def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        library_changed([instance.programme_id])
+    else:  # from the item's or section's side: the resources named, or all of them
+        resources = Resource.objects.filter(pk__in=pk_set) if pk_set else Resource.objects.all()
+        library_changed(resources.values("programme_id"))

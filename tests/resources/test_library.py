@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from fidelis.pages import item_resources
-from fidelis.programmes.models import Team
+from fidelis.programmes.models import Programme, Team
 from fidelis.resources import access, actions, library
 from fidelis.resources.models import Resource, ResourceUse, Status
 from fidelis.resources.usage import items_of_resources as usage_items
@@ -268,6 +268,56 @@ def test_a_resource_for_a_whole_section_shows_beside_each_of_its_items(programme
     assert resource in list(library.search(users["member"], programme, item=numbers[0]))
     from_usage = usage_items(programme)
     assert from_usage[resource.pk] == set(numbers)
+
+
+def test_every_change_to_the_library_shows_beside_items_on_the_next_request(
+    programme, users, django_user_model
+):
+    """What the library shows beside items is kept between requests (per programme and
+    version of its library), so each kind of change must count as a new version."""
+    item = programme.scale.items.get(number=21)
+
+    def titles(user=users["member"]):
+        current = Programme.objects.get(pk=programme.pk)  # as each request reads it
+        shown = item_resources(user, scale_id=programme.scale_id, numbers=[21], programme=current)
+        return [link.text for link in shown.get(21, [])]
+
+    before = titles()
+    assert before  # item 21 has resources in the demo library
+    added = actions.save_resource(
+        programme=programme,
+        by=users["lead"],
+        title="A first look at handovers",
+        kind="guide",
+        audience="staff",
+        use_when="Before the team reviews its handovers",
+        body="What a handover must carry.",
+        items=[item],
+    )
+    assert titles()[0] == "A first look at handovers"
+    added.items.remove(item)
+    assert titles() == before
+    item.resources.add(added)  # linked from the item's side
+    assert titles()[0] == "A first look at handovers"
+    actions.remove(resource=added)
+    assert titles() == before
+
+    shared = actions.save_resource(
+        programme=programme,
+        by=users["member"],
+        title="A handover sheet from Ashby",
+        kind="template",
+        audience="staff",
+        use_when="When handovers overrun",
+        body="Name, plan, risk, next visit.",
+        items=[item],
+        shared_by=Team.objects.get(name="Ashby Crisis Resolution Team"),
+    )
+    assert titles() == before  # awaiting approval: not in the library yet
+    actions.approve(resource=shared, by=users["lead"])
+    assert titles()[0] == "A handover sheet from Ashby"
+    outsider = django_user_model.objects.create_user("outsider", password="x")
+    assert titles(outsider) == []
 
 
 def test_the_person_who_shared_changes_it_until_approved_and_no_one_else_in_the_team(
