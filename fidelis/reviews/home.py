@@ -10,6 +10,8 @@ from fidelis.reviews.models import PanelMember, Review, Status
 
 #: How many reviews in progress the lead's section lists before summing up the rest.
 FOLLOW_UP_LIMIT = 5
+#: Every stage before finalised.
+ACTIVE = tuple(status for status in Status.values if status != Status.FINALISED)
 
 
 def next_steps(page: HomePage) -> None:
@@ -79,18 +81,27 @@ def extend_section(section, role, user, group) -> None:
         )
         section.links.append(Link("All your reviews", reverse("review_list")))
     elif role == Role.LEAD:
-        counts = Review.objects.filter(team__organisation__programme=programme).aggregate(
-            finalised=Count("pk", filter=Q(status=Status.FINALISED)),
-            active=Count("pk", filter=~Q(status=Status.FINALISED)),
+        # A programme's reviews are those at its timepoints: counted from the index of
+        # reviews by timepoint and status, never the review rows.
+        reviews = Review.objects.filter(timepoint__programme=programme)
+        by_status = dict(
+            reviews.order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
         )
-        finalised, active = counts["finalised"], counts["active"]
+        finalised = by_status.pop(Status.FINALISED, 0)
+        active = sum(by_status.values())
         section.facts.insert(2, ("Reviews", f"{finalised} finalised, {active} in progress"))
+        # The first few in order of their visits, then their panels' counts for those alone.
+        # (Statuses named, so that the index finds them: there are few beside thousands.)
+        first = reviews.filter(status__in=ACTIVE).order_by("visit_date", "pk")
         in_progress = (
-            Review.objects.filter(team__organisation__programme=programme)
-            .exclude(status=Status.FINALISED)
+            Review.objects.filter(pk__in=list(first.values_list("pk", flat=True)[:FOLLOW_UP_LIMIT]))
             .select_related("team", "timepoint")
+            .defer("recommendations", "agreement", "agreed_scores", "focus_items")
             .annotate(waiting=Count("panel", filter=Q(panel__submitted_at__isnull=True)))
-            .order_by("visit_date", "pk")[:FOLLOW_UP_LIMIT]
+            .order_by("visit_date", "pk")
         )
         if active > FOLLOW_UP_LIMIT:
             section.more = Link(f"See all {active} reviews in progress", reverse("review_list"), "")

@@ -1,7 +1,10 @@
 """Every persona's view of the demo's review pages, including what each must not see."""
 
+import datetime
+
 import pytest
 
+from fidelis.programmes.models import Team
 from fidelis.reviews.models import Review
 from tests.conftest import PERSONA_NAMES, page_text
 
@@ -135,3 +138,37 @@ def test_rating_pages_belong_to_the_panel(persona, as_user):
     expected = {**PANEL_AND_LEAD_PAGES, "lead": 403}
     assert as_user(persona).get(f"/reviews/{review.pk}/rate/").status_code == expected[persona]
     assert as_user(persona).get(f"/reviews/{review.pk}/rate/3/").status_code == expected[persona]
+
+
+def test_the_leads_home_counts_the_programmes_reviews_and_lists_the_first_to_follow_up(
+    as_user, programme
+):
+    reviews = Review.objects.filter(team__organisation__programme=programme)
+    # More reviews planned than the section lists, visits out of the order they were added.
+    later = programme.timepoints.create(key="18m", label="18 months", month=18, order=4)
+    for n, team in enumerate(Team.objects.in_programme(programme).order_by("pk")[:7]):
+        Review.objects.create(
+            team=team,
+            timepoint=later,
+            scale=programme.scale,
+            visit_date=later.due_date + datetime.timedelta(days=(n * 5) % 7),
+        )
+    active = list(
+        reviews.exclude(status="finalised")
+        .select_related("team", "timepoint")
+        .order_by("visit_date", "pk")
+    )
+    assert active
+    text = page_text(as_user("lead").get("/"))
+    finalised = reviews.filter(status="finalised").count()
+    assert f"{finalised} finalised, {len(active)} in progress" in text
+    follow_ups = [f"Follow up: {r.team.name}, {r.timepoint.label} review" for r in active[:5]]
+    places = [text.index(line) for line in follow_ups]
+    assert places == sorted(places)  # in the order of their visits
+    for review in active[5:]:
+        assert f"Follow up: {review.team.name}, {review.timepoint.label} review" not in text
+    assert f"See all {len(active)} reviews in progress" in text
+    rating = next(r for r in active if r.status == "rating")
+    waiting = rating.panel.filter(submitted_at__isnull=True).count()
+    assert waiting
+    assert f"Independent rating: {waiting} reviewer" in text
