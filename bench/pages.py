@@ -420,8 +420,13 @@ def shape(sql: str) -> str:
 
 def request(client, url: str) -> tuple[int | str, int, Counter, float, int, str]:
     """(status, queries, query shapes, SQL ms, bytes, html) of one request. Queries are
-    counted with an execute wrapper, which unlike CaptureQueriesContext has no cap."""
+    counted with an execute wrapper, which unlike CaptureQueriesContext has no cap, and
+    with nothing in the worker's own memory (caches["local"]): what an earlier page left
+    there must not make the same page's count differ between the two sizes."""
+    from django.core.cache import caches
     from django.db import connection
+
+    caches["local"].clear()
 
     shapes: Counter = Counter()
     sql_seconds = [0.0]
