@@ -31,10 +31,9 @@ def item_resources(user, *, scale_id, numbers, programme=None, team_id=None) -> 
             f"item-resources:{programme.pk}:{programme.created_at.timestamp()}:"
             f"{programme.library_version}:{scale_id}:{','.join(map(str, numbers))}"
         )
-        rows = caches["local"].get(key)
-        if rows is None:
-            rows = _rows(user, programme, scale_id, numbers, everyone=True)
-            caches["local"].set(key, rows)
+        rows = caches["local"].get_or_set(
+            key, lambda: _rows(user, programme, scale_id, numbers, everyone=True)
+        )
     else:
         rows = _rows(user, programme, scale_id, numbers)
     return _links(rows, team_id)

@@ -10,8 +10,6 @@ from fidelis.reviews.models import PanelMember, Review, Status
 
 #: How many reviews in progress the lead's section lists before summing up the rest.
 FOLLOW_UP_LIMIT = 5
-#: Every stage before finalised.
-ACTIVE = tuple(status for status in Status.values if status != Status.FINALISED)
 
 
 def next_steps(page: HomePage) -> None:
@@ -84,18 +82,12 @@ def extend_section(section, role, user, group) -> None:
         # A programme's reviews are those at its timepoints: counted from the index of
         # reviews by timepoint and status, never the review rows.
         reviews = Review.objects.filter(timepoint__programme=programme)
-        by_status = dict(
-            reviews.order_by()
-            .values_list("status")
-            .annotate(n=Count("pk"))
-            .values_list("status", "n")
-        )
+        by_status = dict(reviews.order_by().values_list("status").annotate(n=Count("pk")))
         finalised = by_status.pop(Status.FINALISED, 0)
         active = sum(by_status.values())
         section.facts.insert(2, ("Reviews", f"{finalised} finalised, {active} in progress"))
         # The first few in order of their visits, then their panels' counts for those alone.
-        # (Statuses named, so that the index finds them: there are few beside thousands.)
-        first = reviews.filter(status__in=ACTIVE).order_by("visit_date", "pk")
+        first = reviews.in_progress().order_by("visit_date", "pk")
         in_progress = (
             Review.objects.filter(pk__in=list(first.values_list("pk", flat=True)[:FOLLOW_UP_LIMIT]))
             .select_related("team", "timepoint")
