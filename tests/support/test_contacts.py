@@ -175,7 +175,7 @@ def test_the_last_mode_and_team_are_offered_first(as_user, ashby, users):
     ("change", "message"),
     [
         (
-            {"happened_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
+            {"happened_on": "tomorrow"},
             "A contact is logged once it has happened",
         ),
         ({"happened_on": ""}, "Give the date of the contact."),
@@ -186,6 +186,8 @@ def test_the_last_mode_and_team_are_offered_first(as_user, ashby, users):
     ],
 )
 def test_a_bad_contact_is_refused_with_a_message_and_nothing_saved(change, message, as_user, ashby):
+    if change.get("happened_on") == "tomorrow":  # worked out when the test runs, not when collected
+        change = {"happened_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()}
     before = Contact.objects.count()
     data = form_data(**change)
     response = as_user("facilitator").post(team_url(ashby, "support_contact_new"), data)
