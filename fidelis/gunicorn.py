@@ -17,6 +17,9 @@ accesslog = "-"
 def post_worker_init(worker):
     def warm():
         try:
+            # Imported here, in the worker, after gunicorn has loaded the application and
+            # so set Django up: this settings module is also read by the master process,
+            # before Django is configured, where importing the reports' models would fail.
             from fidelis.reviews.report import warm_up
 
             worker.log.info("PDF renderer ready in %.2f s", warm_up())
