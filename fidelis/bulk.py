@@ -47,6 +47,9 @@ class Adapter:
     def datetime(self, value: datetime.datetime):
         return self.connection.ops.adapt_datetimefield_value(value)
 
+    def time(self, value: datetime.time | None):
+        return self.connection.ops.adapt_timefield_value(value)
+
     def json(self, value):
         # Values passed here are shared objects (a criterion's candidate source lists), so
         # id() is stable for the life of one build.

@@ -383,7 +383,13 @@ def krippendorff_alpha(
         return None
     if level != "nominal":
         pairable = [[float(v) for v in values] for values in pairable]  # type: ignore[arg-type]
+    return _alpha(*_coincidences(pairable), level)
 
+
+def _coincidences(
+    pairable: Sequence[Sequence[object]],
+) -> tuple[list[object], NDArray[np.float64]]:
+    """The sorted distinct values of the pairable units and their coincidence matrix."""
     distinct = {v for values in pairable for v in values}
     try:
         ordered: list[object] = sorted(distinct)  # type: ignore[type-var]
@@ -391,15 +397,20 @@ def krippendorff_alpha(
         ordered = sorted(distinct, key=repr)
     index = {value: i for i, value in enumerate(ordered)}
 
-    # Coincidence matrix: each unit with m_u values contributes every ordered pair of its
-    # values, weighted 1/(m_u - 1) so that each unit adds exactly m_u pairable values in total.
-    coincidences = np.zeros((len(ordered), len(ordered)))
-    for values in pairable:
-        counts = np.zeros(len(ordered))
+    # Each unit with m_u values contributes every ordered pair of its values, weighted
+    # 1/(m_u - 1) so that each unit adds exactly m_u pairable values in total. With
+    # counts[u, c] the number of unit u's values in category c, that is the sum over units of
+    # (counts_u counts_u^T - diag(counts_u)) / (m_u - 1), written as two matrix products.
+    counts = np.zeros((len(pairable), len(ordered)))
+    for u, values in enumerate(pairable):
         for value, count in Counter(values).items():
-            counts[index[value]] = count
-        coincidences += (np.outer(counts, counts) - np.diag(counts)) / (len(values) - 1)
+            counts[u, index[value]] = count
+    weighted = counts / (counts.sum(axis=1) - 1.0)[:, None]
+    return ordered, weighted.T @ counts - np.diag(weighted.sum(axis=0))
 
+
+def _alpha(ordered: list[object], coincidences: NDArray[np.float64], level: Level) -> float | None:
+    """Alpha at `level` from a coincidence matrix; None with zero expected disagreement."""
     n_c = coincidences.sum(axis=1)
     n = n_c.sum()
     delta = _squared_distances(ordered, n_c, level)
@@ -502,16 +513,20 @@ def summarise(ratings: Iterable[RatingLike]) -> dict[str, object]:
     """
     ratings = list(ratings)  # read twice below; callers may pass a generator
     units, raters, matrix = ratings_matrix(ratings)
-    by_unit = {
-        unit: [float(v) for v in row if not math.isnan(v)]
-        for unit, row in zip(units, matrix, strict=True)
-    }
+    # Every level's alpha comes from the same coincidence matrix of the same numbers.
+    pairable = [
+        values for values in (row[~np.isnan(row)].tolist() for row in matrix) if len(values) >= 2
+    ]
+    coincidences = _coincidences(pairable) if pairable else None
     exact, adjacent = pairwise_agreement(ratings)
     return {
         "n_units": len(units),
         "n_raters": len(raters),
         "icc": {form: _rounded(value) for form, value in icc(matrix).items()},
-        "alpha": {level: _rounded(krippendorff_alpha(by_unit, level)) for level in ALPHA_LEVELS},
+        "alpha": {
+            level: _rounded(_alpha(*coincidences, level) if coincidences else None)
+            for level in ALPHA_LEVELS
+        },
         "exact_agreement": _rounded(exact),
         "adjacent_agreement": _rounded(adjacent),
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from fidelis.bulk import Build, delete
+from fidelis.bulk import Build, delete, insert
 from fidelis.lib.questionnaires import mean_total
 from fidelis.outcomes.actions import add_starter_measures, refresh_readings
 from fidelis.outcomes.models import Measure, MeasureValue, Reading, Rebase
@@ -40,42 +40,40 @@ def _seed_months(programme) -> list[datetime.date]:
     return [add_months(first, k) for k in range(MONTHS)]
 
 
+#: The columns of a value row, in the order `_value` gives them.
+VALUE_FIELDS = ["measure", "team", "period", "value", "numerator", "denominator", "responses"]
+
+
 def _value(measure: Measure, level: float, spread: float, base: int | None, rng, team, period):
-    """A value near `level`, as a rate (a whole numerator over a denominator), the mean
-    total of a questionnaire's returns (each item answered), or a mean."""
+    """A value row near `level` (see VALUE_FIELDS): a rate (a whole numerator over a
+    denominator), the mean total of a questionnaire's returns (each item answered), or a
+    mean."""
     questionnaire = measure.questionnaire
     if questionnaire is not None:
         centre = min(max(rng.gauss(level, spread), 8.0), 32.0) / questionnaire.items
+        low, high, gauss = questionnaire.low, questionnaire.high, rng.gauss
+        # Each answer is drawn as a whole number within the scale, so a return's total is
+        # the plain sum of its answers.
         totals = [
-            questionnaire.total(
-                [
-                    min(max(round(rng.gauss(centre, 0.7)), questionnaire.low), questionnaire.high)
-                    for _ in range(questionnaire.items)
-                ]
-            )
+            sum(min(max(round(gauss(centre, 0.7)), low), high) for _ in range(questionnaire.items))
             for _ in range(rng.randint(6, 18))
         ]
-        return MeasureValue(
-            measure=measure,
-            team=team,
-            period=period,
-            value=round(mean_total(totals), 6),
-            responses=len(totals),
-        )
+        return (measure.pk, team.pk, period, round(mean_total(totals), 6), None, None, len(totals))
     if base is None:
         low, high = LIMITS.get(measure.key, (0.0, float("inf")))
         value = round(min(max(rng.gauss(level, spread), low), high), 1)
-        return MeasureValue(measure=measure, team=team, period=period, value=value)
+        return (measure.pk, team.pk, period, value, None, None, None)
     denominator = max(5, round(rng.gauss(base, base * 0.12)))
     share = min(max(rng.gauss(level, spread), 0.0), 100.0) / 100
     numerator = round(share * denominator)
-    return MeasureValue(
-        measure=measure,
-        team=team,
-        period=period,
-        value=round(100 * numerator / denominator, 1),
-        numerator=numerator,
-        denominator=denominator,
+    return (
+        measure.pk,
+        team.pk,
+        period,
+        round(100 * numerator / denominator, 1),
+        numerator,
+        denominator,
+        None,
     )
 
 
@@ -91,7 +89,8 @@ def _signals(name: str, key: str, k: int) -> tuple[float, float]:
     return 0.0, 1.0
 
 
-def _values(build: Build, teams, measures, months, *, signals: bool) -> list[MeasureValue]:
+def _values(build: Build, teams, measures, months, *, signals: bool) -> list[tuple]:
+    """Every team's value rows (VALUE_FIELDS) of every measure for every month."""
     rng = build.rng
     rows = []
     for team in teams:
@@ -110,18 +109,19 @@ def build_demo(build: Build) -> None:
     measures = add_starter_measures(programme=build.programme)
     teams = list(Team.objects.in_programme(build.programme))
     months = _months(datetime.date.today())
-    rows = MeasureValue.objects.bulk_create(_values(build, teams, measures, months, signals=True))
+    rows = _values(build, teams, measures, months, signals=True)
+    insert(MeasureValue, VALUE_FIELDS, rows)
     build.rows["measure values"] += len(rows)
     build.rows["readings"] += refresh_readings(team_ids=[t.pk for t in teams], measures=measures)
 
 
 def build_seed(build: Build) -> None:
-    """Two years of every starter measure for every team, in bulk (from six months
-    before the programme)."""
+    """Two years of every starter measure for every team, written as plain rows (from six
+    months before the programme)."""
     measures = add_starter_measures(programme=build.programme)
     teams = list(Team.objects.in_programme(build.programme).only("pk", "name"))
     rows = _values(build, teams, measures, _seed_months(build.programme), signals=False)
-    MeasureValue.objects.bulk_create(rows, batch_size=5000)
+    insert(MeasureValue, VALUE_FIELDS, rows)
     build.rows["measure values"] += len(rows)
     build.rows["readings"] += refresh_readings(team_ids=[t.pk for t in teams], measures=measures)
 

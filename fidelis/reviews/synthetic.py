@@ -17,8 +17,9 @@ decisions are the true ones with some changed. Every score stored is what the sc
 improve on average, most on the three or four items each team chose to work on, and keep
 the decisions that did not change.
 
-Rows are written with `bulk_create` a chunk of teams at a time; history records are not
-written for synthetic rows (simple_history skips bulk inserts).
+Rows are written a chunk of teams at a time: reviews and panel places with `bulk_create`
+(the rows under them need their ids), everything else as plain rows (`fidelis.bulk`).
+History records are not written for synthetic rows.
 """
 
 from __future__ import annotations
@@ -772,6 +773,8 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
     result.add(AgreedScore, len(ranking))
 
     members, preparation = [], []
+    times = bulk.Adapter(PreparationItem)
+    interviews = [(times.time(time), label) for time, label in DEFAULT_INTERVIEWS]
     for review, plan in zip(reviews, planned, strict=True):
         for seat in plan.seats:
             submitted = seat.submitted or not plan.in_progress
@@ -791,24 +794,17 @@ def _write(model: ScaleModel, planned: list[_Planned], rng, by, now, result: Bui
                 )
             )
         preparation.extend(
-            PreparationItem(
-                review=review, kind=PreparationItem.Kind.DOCUMENT, label=label, order=i, done=True
-            )
+            (review.pk, PreparationItem.Kind.DOCUMENT.value, label, None, i, True, "")
             for i, label in enumerate(DEFAULT_DOCUMENTS)
         )
         preparation.extend(
-            PreparationItem(
-                review=review,
-                kind=PreparationItem.Kind.INTERVIEW,
-                label=label,
-                time=time,
-                order=i,
-                done=True,
-            )
-            for i, (time, label) in enumerate(DEFAULT_INTERVIEWS)
+            (review.pk, PreparationItem.Kind.INTERVIEW.value, label, time, i, True, "")
+            for i, (time, label) in enumerate(interviews)
         )
     PanelMember.objects.bulk_create(members)
-    PreparationItem.objects.bulk_create(preparation)
+    bulk.insert(
+        PreparationItem, ["review", "kind", "label", "time", "order", "done", "notes"], preparation
+    )
     result.add(PanelMember, len(members))
     result.add(PreparationItem, len(preparation))
 
