@@ -268,7 +268,10 @@ class RoutineValue(models.Model):
 class Rating(models.Model):
     """One reviewer's independent rating of one item: criteria decisions give the score."""
 
-    panel_member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="ratings")
+    # No index of its own: the unique constraint's index starts with this column.
+    panel_member = models.ForeignKey(
+        PanelMember, on_delete=models.CASCADE, related_name="ratings", db_index=False
+    )
     item = models.ForeignKey("scales.Item", on_delete=models.PROTECT, related_name="ratings")
     anchor_level = models.PositiveSmallIntegerField(null=True, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -290,7 +293,10 @@ class Rating(models.Model):
 class CriterionRating(models.Model):
     """A reviewer's decision on one criterion, with the evidence sources that support it."""
 
-    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="criteria")
+    # No index of its own: the unique constraint's index starts with this column.
+    rating = models.ForeignKey(
+        Rating, on_delete=models.CASCADE, related_name="criteria", db_index=False
+    )
     criterion = models.ForeignKey("scales.Criterion", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     sources = models.JSONField(default=list, blank=True)
@@ -312,7 +318,10 @@ class CriterionRating(models.Model):
 class ConsensusItem(models.Model):
     """The panel's agreed rating of one item, with its rationale."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="consensus")
+    # No index of its own: the unique constraint's index starts with this column.
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="consensus", db_index=False
+    )
     item = models.ForeignKey("scales.Item", on_delete=models.PROTECT, related_name="+")
     anchor_level = models.PositiveSmallIntegerField(null=True, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -376,7 +385,10 @@ class AgreedScore(models.Model):
 class ConsensusCriterion(models.Model):
     """The agreed decision on one criterion."""
 
-    consensus = models.ForeignKey(ConsensusItem, on_delete=models.CASCADE, related_name="criteria")
+    # No index of its own: the unique constraint's index starts with this column.
+    consensus = models.ForeignKey(
+        ConsensusItem, on_delete=models.CASCADE, related_name="criteria", db_index=False
+    )
     criterion = models.ForeignKey("scales.Criterion", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     sources = models.JSONField(default=list, blank=True)
