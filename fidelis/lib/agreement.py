@@ -400,7 +400,7 @@ def _coincidences(
     # Each unit with m_u values contributes every ordered pair of its values, weighted
     # 1/(m_u - 1) so that each unit adds exactly m_u pairable values in total. With
     # counts[u, c] the number of unit u's values in category c, that is the sum over units of
-    # (counts_u counts_u^T - diag(counts_u)) / (m_u - 1), written as two matrix products.
+    # (counts_u counts_u^T - diag(counts_u)) / (m_u - 1): one matrix product less a diagonal.
     counts = np.zeros((len(pairable), len(ordered)))
     for u, values in enumerate(pairable):
         for value, count in Counter(values).items():
